@@ -1,0 +1,52 @@
+/* swanmesh: the command-line tool. Subcommands are a table (cli_commands). */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int cli_help_run(const struct cli_opts *opts, int argc, char **argv);
+
+const struct cli_command cli_commands[] = {
+	{ "help", "", "show the commands", cli_help_run },
+	{ "version", "", "show the version", cli_version_run },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static void cli_usage(FILE *out)
+{
+	fprintf(out, "usage: swanmesh [--config FILE] [--ctl PATH] [--json] COMMAND [ARGS]\n\ncommands:\n");
+	for (const struct cli_command *c = cli_commands; c->name != NULL; c++)
+		fprintf(out, "  %-14s %-22s %s\n", c->name, c->usage, c->summary);
+}
+
+static int cli_help_run(const struct cli_opts *opts, int argc, char **argv)
+{
+	(void)opts;
+	(void)argc;
+	(void)argv;
+	cli_usage(stdout);
+	return CLI_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_opts opts;
+	int cmd_argc;
+	char **cmd_argv;
+	if (cli_args_parse(argc, argv, &opts, &cmd_argc, &cmd_argv) != 0)
+		return CLI_EXIT_USAGE;
+	if (cmd_argc == 0) {
+		cli_usage(stderr);
+		cli_args_free(cmd_argv);
+		return CLI_EXIT_USAGE;
+	}
+	const struct cli_command *cmd = cli_command_find(cmd_argv[0]);
+	if (cmd == NULL) {
+		fprintf(stderr, "swanmesh: unknown command '%s' (see: swanmesh help)\n", cmd_argv[0]);
+		cli_args_free(cmd_argv);
+		return CLI_EXIT_USAGE;
+	}
+	int rc = cmd->run(&opts, cmd_argc, cmd_argv);
+	cli_args_free(cmd_argv);
+	return rc;
+}
