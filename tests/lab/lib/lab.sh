@@ -124,10 +124,14 @@ lab_diagnostics() {
 	fi
 }
 
-lab_finish() {
+# Called after eval, before post: the diagnostics show the state the checks saw.
+lab_finish_checks() {
 	if [ "$lab_nchecks" -eq 0 ]; then lab_fail "the scenario ran no check"; fi
+	if [ "$lab_nfail" -gt 0 ]; then lab_diagnostics >>"$LAB_FAILURES" 2>&1; fi
+}
+
+lab_finish() {
 	if [ "$lab_nfail" -gt 0 ]; then
-		lab_diagnostics >>"$LAB_FAILURES" 2>&1
 		echo "RESULT FAIL" >>"$LAB_RESULT"
 	else
 		echo "RESULT PASS" >>"$LAB_RESULT"
