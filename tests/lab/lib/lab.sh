@@ -26,7 +26,7 @@ lab_load_modules() {
 	for m in cryptomgr hmac sha512_generic sha256_generic drbg veth bridge xfrm_user \
 		esp4 esp6 gcm ctr ghash_generic aes_generic seqiv echainiv authenc cbc \
 		chacha20poly1305 chacha_generic poly1305_generic xfrm4_tunnel xfrm6_tunnel \
-		tunnel4 tunnel6 ip6_tunnel xfrm_interface dummy; do
+		tunnel4 tunnel6 ip6_tunnel dummy; do
 		modprobe -d "$root" "$m" 2>/dev/null || { [ -d "/sys/module/$m" ] || { echo "modprobe $m failed"; rc=1; }; }
 	done
 	return $rc
@@ -137,4 +137,12 @@ lab_finish() {
 		echo "RESULT PASS" >>"$LAB_RESULT"
 	fi
 	lab_note "$LAB_SCENARIO: $((lab_nchecks - lab_nfail)) passed, $lab_nfail failed"
+}
+
+# lab_show TITLE CMD...: in --verbose runs (make demo), shows a command's output.
+lab_show() {
+	[ "${LAB_VERBOSE:-0}" = 1 ] || return 0
+	local title=$1; shift
+	lab_note "---- $title: $*"
+	"$@" 2>&1 | sed 's/^/lab:    /'
 }
