@@ -153,8 +153,13 @@ static void explain_print_text(const struct policy_model *m, const struct explai
 	printf("%s: group %s, action %s\n  because: %s:%u lists %s", q->text,
 	       policy_group_name((enum policy_group)r->group), explain_action(r),
 	       policy_model_group_path(m, (enum policy_group)r->group, path, sizeof(path)), r->entry.line, pfx);
-	if (r->entry.proto != 0 || r->entry.sport != 0 || r->entry.dport != 0)
-		printf(" %u %u %u", r->entry.proto, r->entry.sport, r->entry.dport);
+	if (r->entry.proto != 0 || r->entry.sport != 0 || r->entry.dport != 0) {
+		const char *pn = policy_proto_name(r->entry.proto);
+		if (pn != NULL)
+			printf(" %s %u %u", pn, r->entry.sport, r->entry.dport);
+		else
+			printf(" %u %u %u", r->entry.proto, r->entry.sport, r->entry.dport);
+	}
 	printf("\n");
 	if (r->conf->nauth > 0) {
 		printf("  auth:");

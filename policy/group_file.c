@@ -120,6 +120,34 @@ static int gf_ports(const struct gf_token *tok, const char *file, unsigned line,
 	return 0;
 }
 
+/* The address or CIDR of a line into *p (buf receives the token). */
+static int gf_prefix(const struct gf_token *t, char *buf, size_t len, const char *file, unsigned line,
+		     struct policy_prefix *p, bool *host_bits, struct policy_diags *d)
+{
+	struct policy_addr a;
+	int shown = (int)(t->len > 60 ? 60 : t->len);
+	if (t->len < len) {
+		memcpy(buf, t->s, t->len);
+		buf[t->len] = '\0';
+		if (policy_prefix_parse(buf, p, host_bits) == 0)
+			return 0;
+		char *slash = strchr(buf, '/');
+		if (slash != NULL) {
+			*slash = '\0';
+			if (policy_addr_parse(buf, &a) == 0) {
+				policy_diags_add(d, POLICY_ERROR, file, line, 0,
+						 "'%.*s' has a bad prefix length (expected /0 to /%u)", shown, t->s,
+						 policy_addr_maxlen(a.family));
+				return -1;
+			}
+		}
+	}
+	policy_diags_add(d, POLICY_ERROR, file, line, 0,
+			 "'%.*s' is not an address or CIDR (expected e.g. 192.0.2.0/24 or 2001:db8::/32)",
+			 shown, t->s);
+	return -1;
+}
+
 /* Parses one line into *e; returns 1 for an entry, 0 for nothing, -1 after an error. */
 static int gf_line(const char *s, size_t len, const char *file, unsigned line,
 		   struct policy_entry *e, struct policy_diags *d)
@@ -142,14 +170,8 @@ static int gf_line(const char *s, size_t len, const char *file, unsigned line,
 				 n, n == GROUP_MAX_TOKENS ? " or more" : "");
 		return -1;
 	}
-	int shown = (int)(tok[0].len > 60 ? 60 : tok[0].len);
-	if (tok[0].len >= sizeof(buf) ||
-	    (memcpy(buf, tok[0].s, tok[0].len), buf[tok[0].len] = '\0', policy_prefix_parse(buf, &p, &host_bits)) != 0) {
-		policy_diags_add(d, POLICY_ERROR, file, line, 0,
-				 "'%.*s' is not an address or CIDR (expected e.g. 192.0.2.0/24 or 2001:db8::/32)",
-				 shown, tok[0].s);
+	if (gf_prefix(&tok[0], buf, sizeof(buf), file, line, &p, &host_bits, d) != 0)
 		return -1;
-	}
 	memset(e, 0, sizeof(*e));
 	if (n == 4 && gf_ports(tok, file, line, e, d) != 0)
 		return -1;
