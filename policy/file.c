@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #define FILE_MAX (256u << 20)  /* refuse anything larger than 256 MiB */
 
@@ -18,6 +19,16 @@ int policy_file_read(const char *path, char **buf, size_t *len)
 	FILE *f = fopen(path, "rb");
 	if (f == NULL)
 		return -errno;
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0 &&
+	    (uint64_t)st.st_size < FILE_MAX) {
+		/* One allocation of the right size (+1 so the read loop sees EOF at once). */
+		cap = (size_t)st.st_size + 65536 + 2;
+		if ((b = malloc(cap)) == NULL) {
+			fclose(f);
+			return -ENOMEM;
+		}
+	}
 	for (;;) {
 		if (cap - n < 65536) {
 			cap = cap ? cap * 2 : 65536 * 2;

@@ -187,6 +187,23 @@ static int gf_line(const char *s, size_t len, const char *file, unsigned line,
 	return 1;
 }
 
+/* Room for one entry per line, so a 100k-line file is one allocation. */
+static int group_reserve(struct policy_entries *out, const char *buf, size_t len)
+{
+	size_t lines = 1;
+	for (const char *p = buf; (p = memchr(p, '\n', len - (size_t)(p - buf))) != NULL; p++)
+		lines++;
+	if (out->n + lines <= out->cap)
+		return 0;
+	size_t cap = out->cap * 2 > out->n + lines ? out->cap * 2 : out->n + lines;
+	struct policy_entry *v = realloc(out->v, cap * sizeof(*v));
+	if (v == NULL)
+		return -1;
+	out->v = v;
+	out->cap = cap;
+	return 0;
+}
+
 int policy_groupfile_parse(const char *buf, size_t len, const char *file,
 			   enum policy_group group, struct policy_entries *out,
 			   struct policy_diags *diags)
@@ -195,6 +212,10 @@ int policy_groupfile_parse(const char *buf, size_t len, const char *file,
 	unsigned line = 0;
 	size_t pos = 0;
 
+	if (group_reserve(out, buf, len) != 0) {
+		policy_diags_add(diags, POLICY_ERROR, file, 0, 0, "out of memory");
+		return -1;
+	}
 	while (pos < len) {
 		const char *s = buf + pos;
 		const char *nl = memchr(s, '\n', len - pos);

@@ -6,7 +6,14 @@
  * a trie of n prefixes has at most 2n - 1 nodes, 32 bytes each. A node with
  * rules points at the run of rules (sorted most specific first) that share
  * its prefix; branch nodes have none. A lookup walks at most one node per
- * distinct prefix length on the path and remembers the deepest match. */
+ * distinct prefix length on the path and remembers the deepest match.
+ *
+ * Large tries get a jump table below the first branching node ("base", at
+ * length J0): indexed by the next jbits bits (up to 16), it gives the first
+ * node at length >= J0 + jbits and the deepest node with rules above it, so a
+ * lookup starts a dozen levels down. Each node also links to its nearest
+ * ancestor with rules ("up"): the lookup finds the deepest covering prefix,
+ * then climbs while no rule there matches the protocol and ports. */
 #include "internal.h"
 
 #include <stdlib.h>
@@ -16,15 +23,28 @@ struct lpm_node {
 	uint64_t k[2];
 	uint32_t child[2];
 	uint32_t rule;      /* first rule of this prefix */
+	uint32_t up;        /* nearest ancestor with rules, 0: none */
 	uint16_t nrules;    /* 0: branch node */
 	uint8_t len;
 	uint8_t pad;
+};
+
+struct lpm_jump {
+	uint32_t node;      /* first node at length >= J0 + jbits in this slot, 0: none */
+	uint32_t best;      /* deepest node with rules covering the whole slot, 0: none */
+};
+
+struct lpm_family {
+	uint32_t base;      /* first node with two children (or a leaf) */
+	uint8_t base_len, jbits;
+	struct lpm_jump *jump;  /* 1 << jbits slots, NULL: plain walk */
 };
 
 struct lpm {
 	struct lpm_node *nodes;
 	size_t n, cap;
 	uint32_t root[2];   /* [0] IPv4, [1] IPv6 */
+	struct lpm_family fam[2];
 	const struct policy_entry *rules;
 	size_t nrules;
 };
@@ -124,6 +144,73 @@ static bool lpm_same_prefix(const struct policy_entry *a, const struct policy_en
 	return a->family == b->family && a->len == b->len && memcmp(a->addr, b->addr, 16) == 0;
 }
 
+/* Sets every node's link to its nearest ancestor with rules. */
+static void lpm_link_up(struct lpm *t, uint32_t ni, uint32_t up, unsigned depth)
+{
+	if (ni == 0 || depth > 130)
+		return;
+	struct lpm_node *n = &t->nodes[ni];
+	n->up = up;
+	uint32_t next = n->nrules ? ni : up;
+	lpm_link_up(t, n->child[0], next, depth + 1);
+	lpm_link_up(t, n->child[1], next, depth + 1);
+}
+
+/* Bits [from, from + count) of a key, count 1..16. */
+static inline uint32_t lpm_slot(const uint64_t k[2], unsigned from, unsigned count)
+{
+	uint64_t hi = from < 64 ? (k[0] << from) | (from ? k[1] >> (64 - from) : 0) : k[1] << (from - 64);
+	return (uint32_t)(hi >> (64 - count));
+}
+
+static void lpm_jump_fill(struct lpm *t, struct lpm_family *f, uint32_t ni, uint32_t best, unsigned depth)
+{
+	if (ni == 0 || depth > 130)
+		return;
+	const struct lpm_node *n = &t->nodes[ni];
+	unsigned end = f->base_len + f->jbits;
+	uint32_t first = lpm_slot(n->k, f->base_len, f->jbits);
+	if (n->len >= end) {
+		f->jump[first] = (struct lpm_jump){ ni, best };
+		return;
+	}
+	if (n->nrules)
+		best = ni;
+	uint32_t count = 1u << (end - n->len);
+	for (uint32_t s = 0; s < count; s++)
+		f->jump[first + s] = (struct lpm_jump){ 0, best };
+	lpm_jump_fill(t, f, n->child[0], best, depth + 1);
+	lpm_jump_fill(t, f, n->child[1], best, depth + 1);
+}
+
+/* A jump table for tries of 256 nodes or more. Returns -1 when out of memory. */
+static int lpm_jump_build(struct lpm *t, struct lpm_family *f, uint32_t root, unsigned maxlen)
+{
+	uint32_t ni = root, above = 0;
+	if (root == 0 || t->n < 256)
+		return 0;
+	for (;;) {
+		const struct lpm_node *n = &t->nodes[ni];
+		if ((n->child[0] != 0) == (n->child[1] != 0))
+			break;  /* two children, or a leaf */
+		if (n->nrules)
+			above = ni;
+		ni = n->child[0] ? n->child[0] : n->child[1];
+	}
+	unsigned bits = 0;
+	while (bits < 16 && (2u << bits) <= t->n)
+		bits++;
+	f->base = ni;
+	f->base_len = t->nodes[ni].len;
+	f->jbits = (uint8_t)(maxlen - f->base_len < bits ? maxlen - f->base_len : bits);
+	if (f->jbits == 0)
+		return 0;
+	if ((f->jump = malloc(((size_t)1 << f->jbits) * sizeof(*f->jump))) == NULL)
+		return -1;
+	lpm_jump_fill(t, f, ni, above, 0);
+	return 0;
+}
+
 struct lpm *lpm_build(const struct policy_entry *rules, size_t n)
 {
 	struct lpm *t = calloc(1, sizeof(*t));
@@ -148,6 +235,13 @@ struct lpm *lpm_build(const struct policy_entry *rules, size_t n)
 		lpm_insert(t, root, k, rules[i].len, (uint32_t)i, (uint16_t)(j - i));
 		i = j;
 	}
+	for (int f = 0; f < 2; f++) {
+		lpm_link_up(t, t->root[f], 0, 0);
+		if (lpm_jump_build(t, &t->fam[f], t->root[f], f == 0 ? 32 : 128) != 0) {
+			lpm_free(t);
+			return NULL;
+		}
+	}
 	return t;
 }
 
@@ -155,6 +249,8 @@ void lpm_free(struct lpm *t)
 {
 	if (t == NULL)
 		return;
+	free(t->fam[0].jump);
+	free(t->fam[1].jump);
 	free(t->nodes);
 	free(t);
 }
@@ -165,15 +261,12 @@ static inline bool lpm_rule_matches(const struct policy_entry *r, uint8_t proto,
 	       (r->dport == 0 || r->dport == rport);
 }
 
-const struct policy_entry *lpm_lookup(const struct lpm *t, uint8_t family, const uint8_t addr[16],
-				      uint8_t proto, uint16_t lport, uint16_t rport)
+/* The plain walk from the root, checking rules on the way. */
+static const struct policy_entry *lpm_walk(const struct lpm *t, uint32_t ni, const uint64_t k[2],
+					   unsigned maxlen, uint8_t proto, uint16_t lport, uint16_t rport)
 {
-	uint64_t k[2];
 	const struct policy_entry *best = NULL;
-	unsigned maxlen = family == POLICY_AF_INET ? 32 : 128;
 
-	lpm_key(addr, k);
-	uint32_t ni = t->root[family == POLICY_AF_INET ? 0 : 1];
 	while (ni != 0) {
 		const struct lpm_node *n = &t->nodes[ni];
 		if (!lpm_covers(n, k))
@@ -190,6 +283,41 @@ const struct policy_entry *lpm_lookup(const struct lpm *t, uint8_t family, const
 		ni = n->child[lpm_bit(k, n->len)];
 	}
 	return best;
+}
+
+const struct policy_entry *lpm_lookup(const struct lpm *t, uint8_t family, const uint8_t addr[16],
+				      uint8_t proto, uint16_t lport, uint16_t rport)
+{
+	uint64_t k[2];
+	unsigned maxlen = family == POLICY_AF_INET ? 32 : 128;
+	const struct lpm_family *f = &t->fam[family == POLICY_AF_INET ? 0 : 1];
+	uint32_t root = t->root[family == POLICY_AF_INET ? 0 : 1];
+
+	lpm_key(addr, k);
+	if (f->jump == NULL || !lpm_covers(&t->nodes[f->base], k))
+		return lpm_walk(t, root, k, maxlen, proto, lport, rport);
+	const struct lpm_jump *j = &f->jump[lpm_slot(k, f->base_len, f->jbits)];
+	uint32_t best = j->best;
+	for (uint32_t ni = j->node; ni != 0;) {
+		const struct lpm_node *n = &t->nodes[ni];
+		if (!lpm_covers(n, k))
+			break;
+		if (n->nrules)
+			best = ni;
+		if (n->len >= maxlen)
+			break;
+		ni = n->child[lpm_bit(k, n->len)];
+	}
+	while (best != 0) {
+		const struct lpm_node *n = &t->nodes[best];
+		for (uint32_t i = 0; i < n->nrules; i++) {
+			const struct policy_entry *r = &t->rules[n->rule + i];
+			if (lpm_rule_matches(r, proto, lport, rport))
+				return r;
+		}
+		best = n->up;
+	}
+	return NULL;
 }
 
 bool lpm_covered_by_nonclear(const struct lpm *t, uint8_t family, const uint8_t addr[16])
@@ -217,5 +345,9 @@ bool lpm_covered_by_nonclear(const struct lpm *t, uint8_t family, const uint8_t 
 
 size_t lpm_memory(const struct lpm *t)
 {
-	return sizeof(*t) + t->cap * sizeof(*t->nodes);
+	size_t jumps = 0;
+	for (int f = 0; f < 2; f++)
+		if (t->fam[f].jump != NULL)
+			jumps += ((size_t)1 << t->fam[f].jbits) * sizeof(struct lpm_jump);
+	return sizeof(*t) + t->cap * sizeof(*t->nodes) + jumps;
 }

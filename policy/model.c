@@ -54,14 +54,21 @@ static size_t model_resolve(struct policy_model *m, struct policy_entry *v, size
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct policy_entry *e = &v[i];
+		bool own = model_is_own(m, e), dup = k > 0 && policy_entry_same_selector(&v[k - 1], e);
+		if (!own && !dup) {
+			if (k != i)
+				v[k] = *e;
+			k++;
+			continue;
+		}
 		policy_model_group_path(m, (enum policy_group)e->group, lose_path, sizeof(lose_path));
-		if (model_is_own(m, e)) {
+		if (own) {
 			model_entry_text(e, text, sizeof(text));
 			policy_diags_add(d, POLICY_WARNING, lose_path, e->line, 0,
 					 "'%s' is one of this node's own addresses: ignored here (own addresses never match a group)", text);
 			continue;
 		}
-		if (k > 0 && policy_entry_same_selector(&v[k - 1], e)) {
+		{
 			const struct policy_entry *w = &v[k - 1];
 			model_entry_text(e, text, sizeof(text));
 			policy_model_group_path(m, (enum policy_group)w->group, win_path, sizeof(win_path));
@@ -73,9 +80,7 @@ static size_t model_resolve(struct policy_model *m, struct policy_entry *v, size
 						 "tie: '%s' is also in %s:%u; %s wins (stricter than %s)", text,
 						 win_path, w->line, policy_group_name((enum policy_group)w->group),
 						 policy_group_name((enum policy_group)e->group));
-			continue;
 		}
-		v[k++] = *e;
 	}
 	return k;
 }

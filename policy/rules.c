@@ -13,9 +13,15 @@ int policy_entry_cmp(const void *pa, const void *pb)
 	const struct policy_entry *a = pa, *b = pb;
 	if (a->family != b->family)
 		return a->family < b->family ? -1 : 1;
-	int c = memcmp(a->addr, b->addr, 16);
-	if (c != 0)
-		return c;
+	uint64_t x, y;
+	memcpy(&x, a->addr, 8);
+	memcpy(&y, b->addr, 8);
+	if (x == y) {
+		memcpy(&x, a->addr + 8, 8);
+		memcpy(&y, b->addr + 8, 8);
+	}
+	if (x != y)
+		return __builtin_bswap64(x) < __builtin_bswap64(y) ? -1 : 1;
 	if (a->len != b->len)
 		return a->len < b->len ? -1 : 1;
 	unsigned sa = rules_spec(a->proto, a->sport, a->dport), sb = rules_spec(b->proto, b->sport, b->dport);

@@ -12,6 +12,7 @@
 
 #include "fixtures.h"
 #include "model_helper.h"
+#include "policy/plan.h"
 
 static const char *const yaml = "node: { cert: n, policy-dir: /p, addresses: [10.1.2.1, \"2001:db8::1\"] }\n";
 
@@ -117,12 +118,105 @@ static void test_no_default_route(void **state)
 	policy_diags_free(&d);
 }
 
+/* A large random model (the LPM's jump table is in use) against a brute-force
+ * scan of the plan: longest prefix, then protocol before port, then plan order. */
+static uint64_t rnd_state = 42;
+static uint64_t rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return rnd_state;
+}
+
+static void random_line(char *buf, size_t len)
+{
+	uint64_t r = rnd(), x = rnd();
+	int o;
+	if (r % 2) {
+		unsigned l = (unsigned)(r >> 8) % 33;
+		o = snprintf(buf, len, "10.%u.%u.%u/%u", (unsigned)(x & 3), (unsigned)(x >> 8) & 255,
+			     (unsigned)(x >> 16) & 255, l < 8 ? l + 8 : l);
+	} else {
+		unsigned l = (unsigned)(r >> 8) % 129;
+		o = snprintf(buf, len, "2001:db8:%x:%x::%x/%u", (unsigned)(x & 7), (unsigned)(x >> 8) & 0xffff,
+			     (unsigned)(x >> 24) & 0xff, l);
+	}
+	if ((r >> 20) % 5 == 0)
+		snprintf(buf + o, len - (size_t)o, " %s 0 %u\n", (r >> 30) % 2 ? "tcp" : "udp", (unsigned)(x >> 40) % 4);
+	else
+		snprintf(buf + o, len - (size_t)o, "\n");
+}
+
+static const struct policy_plan_entry *brute(const struct policy_plan *p, const struct policy_addr *a,
+					     uint8_t proto, uint16_t port)
+{
+	const struct policy_plan_entry *best = NULL;
+	unsigned best_spec = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct policy_plan_entry *e = &p->v[i];
+		if (e->group == POLICY_GROUP_NONE || !policy_prefix_contains(&e->sel.remote, a))
+			continue;
+		if ((e->sel.proto && e->sel.proto != proto) || (e->sel.rport && e->sel.rport != port) || e->sel.lport)
+			continue;
+		unsigned spec = e->priority;
+		if (best == NULL || spec < best_spec) {
+			best = e;
+			best_spec = spec;
+		}
+	}
+	return best;
+}
+
+static void test_random_against_brute_force(void **state)
+{
+	static char text[POLICY_GROUP_COUNT][4000 * 64];
+	const char *ptrs[POLICY_GROUP_COUNT];
+	struct policy_diags d = { 0 };
+	char line[128];
+	(void)state;
+	for (unsigned g = 0; g < POLICY_GROUP_COUNT; g++) {
+		text[g][0] = '\0';
+		for (int i = 0; i < 800; i++) {
+			random_line(line, sizeof(line));
+			strcat(text[g], line);
+		}
+		ptrs[g] = text[g];
+	}
+	struct policy_model *m = helper_model("node: { cert: n, addresses: [] }\n", ptrs, &d);
+	assert_non_null(m);
+	const struct policy_plan *p = policy_model_plan(m);
+	assert_true(p->n > 2000);
+	for (int i = 0; i < 20000; i++) {
+		const struct policy_plan_entry *e = &p->v[rnd() % p->n];
+		struct policy_addr a = e->sel.remote.addr;
+		uint64_t r = rnd();
+		if (i % 3)
+			memcpy(a.bytes + (a.family == POLICY_AF_INET ? 3 : 12), &r, a.family == POLICY_AF_INET ? 1 : 4);
+		uint8_t proto = (r >> 40) % 3 == 0 ? 0 : (r >> 40) % 3 == 1 ? 6 : 17;
+		uint16_t port = (uint16_t)((r >> 50) % 4);
+		struct policy_match res;
+		policy_model_lookup(m, &a, proto, 0, port, &res);
+		const struct policy_plan_entry *want = brute(p, &a, proto, port);
+		if (want == NULL) {
+			assert_int_equal(res.group, POLICY_GROUP_NONE);
+			continue;
+		}
+		assert_int_equal(res.group, want->group);
+		assert_int_equal(res.entry.line, want->line);
+		assert_int_equal(res.entry.len, want->sel.remote.len);
+	}
+	policy_model_free(m);
+	policy_diags_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_warnings),
 		cmocka_unit_test(test_no_default_route),
+		cmocka_unit_test(test_random_against_brute_force),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
