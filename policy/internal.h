@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "policy/config.h"
 #include "policy/group.h"
@@ -54,6 +55,43 @@ size_t lpm_memory(const struct lpm *t);
 
 /* Selector order, then strictness: the sort of the model's rules. */
 int policy_entry_cmp(const void *a, const void *b);
+/* The order of rules (policy_entry_cmp), inlined for the sort. */
+static inline unsigned rules_spec(uint8_t proto, uint16_t sport, uint16_t dport)
+{
+	return (proto == 0 ? 2u : 0u) + (sport == 0 && dport == 0 ? 1u : 0u);
+}
+
+static inline int entry_cmp(const struct policy_entry *a, const struct policy_entry *b)
+{
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	uint64_t x, y;
+	memcpy(&x, a->addr, 8);
+	memcpy(&y, b->addr, 8);
+	if (x == y) {
+		memcpy(&x, a->addr + 8, 8);
+		memcpy(&y, b->addr + 8, 8);
+	}
+	if (x != y)
+		return __builtin_bswap64(x) < __builtin_bswap64(y) ? -1 : 1;
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	unsigned sa = rules_spec(a->proto, a->sport, a->dport), sb = rules_spec(b->proto, b->sport, b->dport);
+	if (sa != sb)
+		return sa < sb ? -1 : 1;
+	if (a->proto != b->proto)
+		return a->proto < b->proto ? -1 : 1;
+	if (a->sport != b->sport)
+		return a->sport < b->sport ? -1 : 1;
+	if (a->dport != b->dport)
+		return a->dport < b->dport ? -1 : 1;
+	if (a->group != b->group)
+		return a->group < b->group ? -1 : 1;
+	return a->line < b->line ? -1 : a->line > b->line;
+}
+
+/* Sorts by policy_entry_cmp (introsort, n log n worst case). */
+void policy_entries_sort(struct policy_entry *v, size_t n);
 /* true when a and b have the same selector (address, length, proto, ports). */
 bool policy_entry_same_selector(const struct policy_entry *a, const struct policy_entry *b);
 /* Fills a plan from the model's rules and own addresses. */

@@ -137,8 +137,7 @@ int model_build_in(struct policy_config *cfg, struct policy_entries *entries, co
 	policy_entries_free(entries);
 	if ((m->dir = strdup(dir ? dir : cfg->policy_dir)) == NULL || model_set_own(m, own, nown) != 0)
 		goto oom;
-	if (n > 0)
-		qsort(m->rules, n, sizeof(*m->rules), policy_entry_cmp);
+	policy_entries_sort(m->rules, n);
 	m->nrules = model_resolve(m, m->rules, n, diags);
 	if (model_check_auth(m, diags) != 0)
 		goto out;

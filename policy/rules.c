@@ -3,39 +3,9 @@
 
 #include <string.h>
 
-static inline unsigned rules_spec(uint8_t proto, uint16_t sport, uint16_t dport)
-{
-	return (proto == 0 ? 2u : 0u) + (sport == 0 && dport == 0 ? 1u : 0u);
-}
-
 int policy_entry_cmp(const void *pa, const void *pb)
 {
-	const struct policy_entry *a = pa, *b = pb;
-	if (a->family != b->family)
-		return a->family < b->family ? -1 : 1;
-	uint64_t x, y;
-	memcpy(&x, a->addr, 8);
-	memcpy(&y, b->addr, 8);
-	if (x == y) {
-		memcpy(&x, a->addr + 8, 8);
-		memcpy(&y, b->addr + 8, 8);
-	}
-	if (x != y)
-		return __builtin_bswap64(x) < __builtin_bswap64(y) ? -1 : 1;
-	if (a->len != b->len)
-		return a->len < b->len ? -1 : 1;
-	unsigned sa = rules_spec(a->proto, a->sport, a->dport), sb = rules_spec(b->proto, b->sport, b->dport);
-	if (sa != sb)
-		return sa < sb ? -1 : 1;
-	if (a->proto != b->proto)
-		return a->proto < b->proto ? -1 : 1;
-	if (a->sport != b->sport)
-		return a->sport < b->sport ? -1 : 1;
-	if (a->dport != b->dport)
-		return a->dport < b->dport ? -1 : 1;
-	if (a->group != b->group)
-		return a->group < b->group ? -1 : 1;
-	return a->line < b->line ? -1 : a->line > b->line;
+	return entry_cmp(pa, pb);
 }
 
 bool policy_entry_same_selector(const struct policy_entry *a, const struct policy_entry *b)
