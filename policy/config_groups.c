@@ -102,7 +102,6 @@ GROUP_WALKER(group_clear_or_private, POLICY_GROUP_CLEAR_OR_PRIVATE)
 
 static void group_no_settings(struct cfg_ctx *c, yaml_node_t *v)
 {
-	(void)v;
 	cfg_error(c, v, "groups: clear and block have no settings (they never negotiate; expected private, private-or-clear or clear-or-private)");
 }
 

@@ -29,8 +29,14 @@ static int cfg_parse_doc(yaml_parser_t *p, yaml_document_t *doc, const char *nam
 		return -1;
 	}
 	yaml_document_t extra;
-	if (!yaml_parser_load(p, &extra))
-		return 0;  /* a broken second document is still a second document */
+	if (!yaml_parser_load(p, &extra)) {
+		policy_diags_add(diags, POLICY_ERROR, name, (unsigned)p->problem_mark.line + 1,
+				 (unsigned)p->problem_mark.column + 1,
+				 "not valid YAML after the first document: %s",
+				 p->problem ? p->problem : "syntax error");
+		yaml_document_delete(doc);
+		return -1;
+	}
 	bool more = yaml_document_get_root_node(&extra) != NULL;
 	unsigned line = (unsigned)extra.start_mark.line + 1;
 	yaml_document_delete(&extra);
