@@ -20,6 +20,10 @@ int policy_file_read(const char *path, char **buf, size_t *len)
 	if (f == NULL)
 		return -errno;
 	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		return -EISDIR;
+	}
 	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0 &&
 	    (uint64_t)st.st_size < FILE_MAX) {
 		/* One allocation of the right size (+1 so the read loop sees EOF at once). */
