@@ -40,11 +40,19 @@ static void bench_line(FILE *f)
 		uint32_t a = (uint32_t)x & (len ? ~0u << (32 - len) : 0);
 		fprintf(f, "%u.%u.%u.%u/%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255, len);
 	} else {
+		/* Under 2001::/16, /32-/64 or a /128, host bits clear (as a clean file has). */
 		unsigned len = (r >> 8) % 8 == 0 ? 128 : 32 + (unsigned)(r >> 12) % 33;
 		uint64_t y = rng();
-		fprintf(f, "2001:%x:%x:%x:%x:%x::/%u", (unsigned)(x & 0xffff), (unsigned)((x >> 16) & 0xffff),
-			(unsigned)((x >> 32) & 0xffff), (unsigned)(y & 0xffff), (unsigned)((y >> 16) & 0xffff),
-			len > 80 && len < 128 ? 80 : len);
+		struct policy_prefix p = { .len = (uint8_t)len };
+		p.addr.family = POLICY_AF_INET6;
+		p.addr.bytes[0] = 0x20;
+		p.addr.bytes[1] = 0x01;
+		memcpy(p.addr.bytes + 2, &x, 8);
+		memcpy(p.addr.bytes + 10, &y, 6);
+		for (unsigned i = len; i < 128; i++)
+			p.addr.bytes[i / 8] &= (uint8_t)~(0x80 >> (i % 8));
+		char buf[POLICY_ADDR_STRLEN];
+		fputs(policy_prefix_format(&p, buf, sizeof(buf)), f);
 	}
 	if ((r >> 40) % 20 == 0)
 		fprintf(f, " tcp 0 %u", (unsigned)(x >> 48) % 1024 + 1);
@@ -88,19 +96,29 @@ static void bench_write_dir(const char *dir, size_t n, int variant)
 		fclose(f[g]);
 }
 
+static size_t bench_warnings;
+
+/* Bytes malloc holds: the heap in use plus mmapped chunks. */
+static size_t bench_heap(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+	return mi.uordblks + mi.hblkhd;
+}
+
 static struct policy_model *bench_load(const char *cfg, double *ms, size_t *heap)
 {
 	struct policy_diags d = { 0 };
 	struct policy_model *m = NULL;
 	struct policy_addr own = { .family = POLICY_AF_INET, .bytes = { 10, 0, 0, 1 } };
-	size_t before = mallinfo2().uordblks;
+	size_t before = bench_heap();
 	double t0 = now_ms();
 	if (policy_load(cfg, &own, 1, &m, &d) != 0) {
 		fprintf(stderr, "load failed (%zu errors)\n", d.errors);
 		exit(1);
 	}
 	*ms = now_ms() - t0;
-	*heap = mallinfo2().uordblks - before;
+	*heap = bench_heap() - before;
+	bench_warnings = d.warnings;
 	policy_diags_free(&d);
 	return m;
 }
@@ -144,8 +162,8 @@ int main(int argc, char **argv)
 	bench_write_dir(sub, n, 0);
 
 	struct policy_model *m = bench_load(cfg, &ms, &heap);
-	printf("load %zu entries (first, cold): %.1f ms, model heap %.1f MiB, %zu rules, %zu kernel policies\n",
-	       n, ms, (double)heap / (1 << 20), policy_model_rules(m), policy_model_plan(m)->n);
+	printf("load %zu entries (first, cold): %.1f ms, model heap %.1f MiB, %zu rules, %zu kernel policies, %zu warnings (duplicates, ties)\n",
+	       n, ms, (double)heap / (1 << 20), policy_model_rules(m), policy_model_plan(m)->n, bench_warnings);
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 	printf("  peak RSS after the first load (whole process): %.1f MiB\n", (double)ru.ru_maxrss / 1024);
