@@ -235,6 +235,11 @@ struct lpm *lpm_build(const struct policy_entry *rules, size_t n)
 		lpm_insert(t, root, k, rules[i].len, (uint32_t)i, (uint16_t)(j - i));
 		i = j;
 	}
+	struct lpm_node *shrunk = realloc(t->nodes, t->n * sizeof(*t->nodes));
+	if (shrunk != NULL) {
+		t->nodes = shrunk;
+		t->cap = t->n;
+	}
 	for (int f = 0; f < 2; f++) {
 		lpm_link_up(t, t->root[f], 0, 0);
 		if (lpm_jump_build(t, &t->fam[f], t->root[f], f == 0 ? 32 : 128) != 0) {

@@ -139,6 +139,10 @@ int model_build_in(struct policy_config *cfg, struct policy_entries *entries, co
 		goto oom;
 	policy_entries_sort(m->rules, n);
 	m->nrules = model_resolve(m, m->rules, n, diags);
+	/* Give back what the file readers reserved beyond the rules kept. */
+	struct policy_entry *shrunk = realloc(m->rules, (m->nrules + 1) * sizeof(*m->rules));
+	if (shrunk != NULL)
+		m->rules = shrunk;
 	if (model_check_auth(m, diags) != 0)
 		goto out;
 	if ((m->lpm = lpm_build(m->rules, m->nrules)) == NULL ||
