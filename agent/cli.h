@@ -52,8 +52,11 @@ int cli_policy_own_addresses(struct policy_addr **out, size_t *n);
 /* Prints each diagnostic as one line to stderr (warnings only when asked). */
 void cli_policy_print_diags(const struct policy_diags *d, bool warnings);
 /* Loads opts->config (default path when NULL) with this host's addresses;
- * prints diagnostics; returns 0 with *out (caller frees) or -1. */
+ * prints the diagnostics, or moves them to *keep when keep is not NULL (the
+ * caller frees them); returns 0 with *out (caller frees) or -1. */
 int cli_policy_load(const struct cli_opts *opts, const char *cmd, bool warnings,
-		    struct policy_model **out);
+		    struct policy_model **out, struct policy_diags *keep);
+/* Prints s as a JSON string to stdout. */
+void cli_json_str(const char *s);
 
 #endif

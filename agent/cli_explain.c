@@ -64,20 +64,6 @@ static int explain_args(int argc, char **argv, struct explain_query *q)
 	return 0;
 }
 
-static void explain_json_str(const char *s)
-{
-	putchar('"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			printf("\\%c", *p);
-		else if (*p < 0x20)
-			printf("\\u%04x", *p);
-		else
-			putchar(*p);
-	}
-	putchar('"');
-}
-
 /* The shunts that apply: none for groups that never initiate. */
 static bool explain_negotiates(const struct policy_match *r)
 {
@@ -110,7 +96,7 @@ static void explain_print_json(const struct policy_model *m, const struct explai
 	bool g = r->group != POLICY_GROUP_NONE;
 	const char *action = explain_action(r);
 	printf("{\"address\":");
-	explain_json_str(q->text);
+	cli_json_str(q->text);
 	printf(",\"proto\":%u,\"port\":%u,\"own_address\":%s,\"group\":", q->proto, q->port,
 	       r->own_address ? "true" : "false");
 	if (!g) {
@@ -121,7 +107,7 @@ static void explain_print_json(const struct policy_model *m, const struct explai
 	explain_prefix(r, pfx, sizeof(pfx));
 	printf("\"%s\",\"source\":\"%s:%u\",\"file\":", policy_group_name((enum policy_group)r->group),
 	       policy_group_name((enum policy_group)r->group), r->entry.line);
-	explain_json_str(policy_model_group_path(m, (enum policy_group)r->group, path, sizeof(path)));
+	cli_json_str(policy_model_group_path(m, (enum policy_group)r->group, path, sizeof(path)));
 	printf(",\"line\":%u,\"prefix\":\"%s\",\"action\":\"%s\",\"auth\":[", r->entry.line, pfx, action);
 	for (unsigned i = 0; i < r->conf->nauth; i++)
 		printf("%s\"%s\"", i ? "," : "", policy_auth_name((enum policy_auth)r->conf->auth[i]));
@@ -187,7 +173,7 @@ int cli_explain_run(const struct cli_opts *opts, int argc, char **argv)
 	if (opts->config == NULL)
 		fprintf(stderr, "swanmesh: explain: the daemon cannot be asked yet; answering offline from %s\n",
 			POLICY_DEFAULT_CONFIG);
-	if (cli_policy_load(opts, "explain", false, &m) != 0) {
+	if (cli_policy_load(opts, "explain", false, &m, NULL) != 0) {
 		fprintf(stderr, "swanmesh: explain: the configuration is invalid (see: swanmesh check)\n");
 		return CLI_EXIT_FAILED;
 	}

@@ -64,8 +64,22 @@ void cli_policy_print_diags(const struct policy_diags *d, bool warnings)
 		fprintf(stderr, "swanmesh: out of memory while collecting diagnostics\n");
 }
 
+void cli_json_str(const char *s)
+{
+	putchar('"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			printf("\\%c", *p);
+		else if (*p < 0x20)
+			printf("\\u%04x", *p);
+		else
+			putchar(*p);
+	}
+	putchar('"');
+}
+
 int cli_policy_load(const struct cli_opts *opts, const char *cmd, bool warnings,
-		    struct policy_model **out)
+		    struct policy_model **out, struct policy_diags *keep)
 {
 	struct policy_diags d = { 0 };
 	struct policy_addr *own = NULL;
@@ -76,6 +90,10 @@ int cli_policy_load(const struct cli_opts *opts, const char *cmd, bool warnings,
 		fprintf(stderr, "swanmesh: %s: cannot list this host's addresses; assuming none\n", cmd);
 	int r = policy_load(opts->config, own, nown, out, &d);
 	free(own);
+	if (keep != NULL) {
+		*keep = d;  /* the caller prints them */
+		return r;
+	}
 	cli_policy_print_diags(&d, warnings);
 	policy_diags_free(&d);
 	return r;

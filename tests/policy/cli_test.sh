@@ -29,6 +29,8 @@ run check_good check --config good/swanmesh.yaml
 run check_bad_groupfile check --config bad/swanmesh.yaml
 run check_bad_yaml --config badyaml/swanmesh.yaml check
 run check_usage check extra-argument
+run check_good_json check --json --config good/swanmesh.yaml
+run check_bad_json --json check --config badyaml/swanmesh.yaml
 run explain_private_or_clear explain --config good/swanmesh.yaml 10.200.0.1
 run explain_private_json --json explain --config good/swanmesh.yaml 10.1.9.9 tcp 443
 run explain_host_in_private explain --config good/swanmesh.yaml 10.1.2.3
