@@ -41,5 +41,22 @@ void cli_args_free(char **cmd_argv);
 const struct cli_command *cli_command_find(const char *name);
 
 int cli_version_run(const struct cli_opts *opts, int argc, char **argv);
+int cli_check_run(const struct cli_opts *opts, int argc, char **argv);
+int cli_explain_run(const struct cli_opts *opts, int argc, char **argv);
+
+/* cli_policy.c: shared by check and explain. */
+#include "policy/model.h"
+#include "policy/plan.h"
+/* This host's addresses (no loopback, no link-local) into *out (caller frees). Returns 0 or -1. */
+int cli_policy_own_addresses(struct policy_addr **out, size_t *n);
+/* Prints each diagnostic as one line to stderr (warnings only when asked). */
+void cli_policy_print_diags(const struct policy_diags *d, bool warnings);
+/* Loads opts->config (default path when NULL) with this host's addresses;
+ * prints the diagnostics, or moves them to *keep when keep is not NULL (the
+ * caller frees them); returns 0 with *out (caller frees) or -1. */
+int cli_policy_load(const struct cli_opts *opts, const char *cmd, bool warnings,
+		    struct policy_model **out, struct policy_diags *keep);
+/* Prints s as a JSON string to stdout. */
+void cli_json_str(const char *s);
 
 #endif

@@ -9,6 +9,8 @@ static int cli_help_run(const struct cli_opts *opts, int argc, char **argv);
 const struct cli_command cli_commands[] = {
 	{ "help", "", "show the commands", cli_help_run },
 	{ "version", "", "show the version", cli_version_run },
+	{ "check", "", "validate the configuration and group files offline", cli_check_run },
+	{ "explain", "ADDRESS [PROTO [PORT]]", "which policy group applies to a peer, and why", cli_explain_run },
 	{ NULL, NULL, NULL, NULL },
 };
 
