@@ -10,6 +10,9 @@
 /* Bytes of requests per sendmsg: the kernel handles them one after the
  * other; the acknowledgements of one chunk fit the default receive buffer. */
 #define XFRM_BATCH_CHUNK (48 * 1024)
+/* Requests per chunk: their acks must fit the receive buffer even when only
+ * the default size (~208 KiB, each ack accounted at ~1 KiB) could be had. */
+#define XFRM_BATCH_MSGS 128
 
 struct kernel_batch {
 	struct kernel *k;
@@ -173,7 +176,8 @@ int kernel_batch_run(struct kernel_batch *b, kernel_batch_error_cb cb, void *ctx
 	while (first < b->count) {
 		size_t last = first;
 		uint32_t seq0 = 0;
-		while (last < b->count && (last == first || b->offsets[last] - b->offsets[first] < XFRM_BATCH_CHUNK)) {
+		while (last < b->count && last - first < XFRM_BATCH_MSGS &&
+		       (last == first || b->offsets[last] - b->offsets[first] < XFRM_BATCH_CHUNK)) {
 			struct nlmsghdr *nlh = (struct nlmsghdr *)(b->buf + b->offsets[last]);
 			nlh->nlmsg_seq = xfrm_next_seq(b->k);
 			nlh->nlmsg_flags |= NLM_F_ACK;

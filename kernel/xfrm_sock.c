@@ -7,6 +7,8 @@
 #include <libmnl/libmnl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 struct kernel {
@@ -52,6 +54,13 @@ int kernel_open(struct kernel **out, struct kernel_error *err)
 	/* Ask for the kernel's explanation with errors, without the echo of our request. */
 	mnl_socket_setsockopt(k->req, NETLINK_EXT_ACK, &one, sizeof(one));
 	mnl_socket_setsockopt(k->req, NETLINK_CAP_ACK, &one, sizeof(one));
+	/* Room for the acknowledgements of a batch chunk (each ack is accounted
+	 * at its skb size, ~1 KiB); FORCE works for root, else the default stays. */
+	int rcvbuf = 4 << 20;
+	setsockopt(mnl_socket_get_fd(k->req), SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
+	/* The kernel answers at once; never wait forever for a lost answer. */
+	struct timeval tv = { 5, 0 };
+	setsockopt(mnl_socket_get_fd(k->req), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	static int groups[] = { XFRMNLGRP_ACQUIRE, XFRMNLGRP_EXPIRE, XFRMNLGRP_MAPPING };
 	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
 		if (mnl_socket_setsockopt(k->ev, NETLINK_ADD_MEMBERSHIP, &groups[i], sizeof(int)) < 0) {
@@ -148,6 +157,8 @@ int xfrm_transact(struct kernel *k, void *msg, xfrm_reply_cb cb, void *ctx, stru
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return xfrm_error_set(err, -ETIMEDOUT, "no answer from the kernel within 5 s");
 			return xfrm_error_set(err, -errno, "netlink receive failed: %s", strerror(errno));
 		}
 		int len = (int)n;
