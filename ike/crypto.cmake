@@ -1,0 +1,7 @@
+# Cryptographic layer of the IKEv2 engine (all through NSS).
+target_sources(swanmesh_ike PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/crypto_algs.c
+  ${CMAKE_CURRENT_LIST_DIR}/crypto_nss.c
+  ${CMAKE_CURRENT_LIST_DIR}/crypto_rand.c
+  ${CMAKE_CURRENT_LIST_DIR}/crypto_prf.c
+  ${CMAKE_CURRENT_LIST_DIR}/crypto_keymat.c)
