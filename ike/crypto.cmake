@@ -4,4 +4,6 @@ target_sources(swanmesh_ike PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/crypto_nss.c
   ${CMAKE_CURRENT_LIST_DIR}/crypto_rand.c
   ${CMAKE_CURRENT_LIST_DIR}/crypto_prf.c
-  ${CMAKE_CURRENT_LIST_DIR}/crypto_keymat.c)
+  ${CMAKE_CURRENT_LIST_DIR}/crypto_keymat.c
+  ${CMAKE_CURRENT_LIST_DIR}/crypto_dh.c
+  ${CMAKE_CURRENT_LIST_DIR}/crypto_dh_groups.c)
