@@ -9,4 +9,7 @@ target_sources(swanmesh_ike PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/crypto_dh_groups.c
   ${CMAKE_CURRENT_LIST_DIR}/crypto_sk.c
   ${CMAKE_CURRENT_LIST_DIR}/crypto_aead.c
-  ${CMAKE_CURRENT_LIST_DIR}/crypto_cbc_hmac.c)
+  ${CMAKE_CURRENT_LIST_DIR}/crypto_cbc_hmac.c
+  ${CMAKE_CURRENT_LIST_DIR}/crypto_sig.c
+  ${CMAKE_CURRENT_LIST_DIR}/crypto_sig_algs.c
+  ${CMAKE_CURRENT_LIST_DIR}/crypto_auth.c)
