@@ -7,6 +7,7 @@ target_sources(swanmesh_ike PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/crypto_keymat.c
   ${CMAKE_CURRENT_LIST_DIR}/crypto_dh.c
   ${CMAKE_CURRENT_LIST_DIR}/crypto_dh_groups.c
+  ${CMAKE_CURRENT_LIST_DIR}/crypto_dh_import.c
   ${CMAKE_CURRENT_LIST_DIR}/crypto_sk.c
   ${CMAKE_CURRENT_LIST_DIR}/crypto_aead.c
   ${CMAKE_CURRENT_LIST_DIR}/crypto_cbc_hmac.c

@@ -11,18 +11,7 @@
 #include "ike/crypto_dh.h"
 #include "ike/crypto_nss.h"
 #include "crypto_dh_groups.h"
-
-struct dh_group {
-	unsigned id;
-	int kind;                /* DH_MODP, DH_ECP, DH_X25519 */
-	size_t ke_len;
-	const uint8_t *prime;    /* MODP only */
-	SECOidTag curve;         /* ECP and X25519 */
-};
-
-#define DH_MODP 1
-#define DH_ECP 2
-#define DH_X25519 3
+#include "crypto_dh_int.h"
 
 static const struct dh_group groups[] = {
 	{ IKE_DH_MODP_2048, DH_MODP, 256, ike_crypto_dh_modp2048, 0 },
@@ -32,18 +21,10 @@ static const struct dh_group groups[] = {
 	{ IKE_DH_CURVE25519, DH_X25519, 32, NULL, SEC_OID_CURVE25519 },
 };
 
-struct ike_crypto_dh {
-	const struct dh_group *g;
-	SECKEYPrivateKey *priv;
-	SECKEYPublicKey *pub;
-	uint8_t ec_params[16];   /* DER OID of the curve */
-	size_t ec_params_len;
-};
-
 static const uint8_t dh_generator = 2;
 
-static const struct dh_group *
-dh_group_find(unsigned id)
+const struct dh_group *
+ike_crypto_dh_group_find(unsigned id)
 {
 	size_t i;
 
@@ -56,7 +37,7 @@ dh_group_find(unsigned id)
 size_t
 ike_crypto_dh_ke_len(unsigned group)
 {
-	const struct dh_group *g = dh_group_find(group);
+	const struct dh_group *g = ike_crypto_dh_group_find(group);
 
 	return g != NULL ? g->ke_len : 0;
 }
@@ -80,8 +61,8 @@ ike_crypto_dh_free(struct ike_crypto_dh *dh)
 }
 
 /* The curve's parameters as NSS wants them: a DER OBJECT IDENTIFIER. */
-static int
-dh_ec_params(struct ike_crypto_dh *dh)
+int
+ike_crypto_dh_ec_params(struct ike_crypto_dh *dh)
 {
 	SECOidData *oid = SECOID_FindOIDByTag(dh->g->curve);
 
@@ -110,7 +91,7 @@ dh_generate(struct ike_crypto_dh *dh, PK11SlotInfo *slot)
 		dh->priv = PK11_GenerateKeyPair(slot, CKM_DH_PKCS_KEY_PAIR_GEN,
 		    &dhp, &dh->pub, PR_FALSE, PR_FALSE, NULL);
 	} else {
-		if ((r = dh_ec_params(dh)) != 0)
+		if ((r = ike_crypto_dh_ec_params(dh)) != 0)
 			return r;
 		ecp.type = siBuffer;
 		ecp.data = dh->ec_params;
@@ -131,7 +112,7 @@ ike_crypto_dh_new(unsigned group, struct ike_crypto_dh **out)
 	*out = NULL;
 	if ((dh = calloc(1, sizeof(*dh))) == NULL)
 		return -ENOMEM;
-	if ((dh->g = dh_group_find(group)) == NULL) {
+	if ((dh->g = ike_crypto_dh_group_find(group)) == NULL) {
 		r = -ENOTSUP;
 		goto out;
 	}
@@ -209,7 +190,7 @@ dh_check_modp(const struct dh_group *g, const uint8_t *y)
 int
 ike_crypto_dh_check_peer(unsigned group, const uint8_t *peer, size_t len)
 {
-	const struct dh_group *g = dh_group_find(group);
+	const struct dh_group *g = ike_crypto_dh_group_find(group);
 
 	if (g == NULL)
 		return -ENOTSUP;
@@ -222,9 +203,11 @@ ike_crypto_dh_check_peer(unsigned group, const uint8_t *peer, size_t len)
 	return 0;
 }
 
-/* A public key object for the peer's value, in an arena freed with it. */
-static SECKEYPublicKey *
-dh_peer_key(const struct ike_crypto_dh *dh, const uint8_t *peer, size_t len)
+/* A public key object for a KE value (x | y for ECP), in an arena freed
+ * with it; group parameters are borrowed from dh and the static tables. */
+SECKEYPublicKey *
+ike_crypto_dh_pubkey(const struct ike_crypto_dh *dh, const uint8_t *peer,
+    size_t len)
 {
 	PLArenaPool *arena;
 	SECKEYPublicKey *pk;
@@ -239,18 +222,15 @@ dh_peer_key(const struct ike_crypto_dh *dh, const uint8_t *peer, size_t len)
 	pk->pkcs11ID = CK_INVALID_HANDLE;
 	if (dh->g->kind == DH_MODP) {
 		pk->keyType = dhKey;
-		if (SECITEM_CopyItem(arena, &pk->u.dh.prime,
-		    &dh->pub->u.dh.prime) != SECSuccess ||
-		    SECITEM_CopyItem(arena, &pk->u.dh.base,
-		    &dh->pub->u.dh.base) != SECSuccess)
-			goto fail;
+		pk->u.dh.prime.data = (unsigned char *)dh->g->prime;
+		pk->u.dh.prime.len = (unsigned)dh->g->ke_len;
+		pk->u.dh.base.data = (unsigned char *)&dh_generator;
+		pk->u.dh.base.len = 1;
 		v = &pk->u.dh.publicValue;
 	} else {
 		pk->keyType = ecKey;
-		if (SECITEM_CopyItem(arena, &pk->u.ec.DEREncodedParams,
-		    &dh->pub->u.ec.DEREncodedParams) != SECSuccess)
-			goto fail;
-		pk->u.ec.size = dh->pub->u.ec.size;
+		pk->u.ec.DEREncodedParams.data = (unsigned char *)dh->ec_params;
+		pk->u.ec.DEREncodedParams.len = (unsigned)dh->ec_params_len;
 		v = &pk->u.ec.publicValue;
 	}
 	if (SECITEM_AllocItem(arena, v, (unsigned)(len + pre)) == NULL)
@@ -291,7 +271,7 @@ ike_crypto_dh_derive(const struct ike_crypto_dh *dh, const uint8_t *peer,
 	*g_ir = NULL;
 	if ((r = ike_crypto_dh_check_peer(dh->g->id, peer, len)) != 0)
 		return r;
-	if ((pk = dh_peer_key(dh, peer, len)) == NULL)
+	if ((pk = ike_crypto_dh_pubkey(dh, peer, len)) == NULL)
 		return -ENOMEM;
 	if (dh->g->kind == DH_MODP)
 		k = PK11_PubDerive(dh->priv, pk, PR_FALSE, NULL, NULL,

@@ -60,6 +60,77 @@ test_agree_all_groups(void **state)
 		agree(all_groups[i]);
 }
 
+
+struct dh_kat {
+	const char *name;
+	unsigned group;
+	const char *priv_a, *pub_a, *priv_b, *pub_b, *shared;
+};
+
+/* RFC 7748 section 6.1 (X25519) and RFC 5903 section 8.1 (ECP-256:
+ * i, g^i x | y, r, g^r x | y, g^ir x). */
+static const struct dh_kat kats[] = {
+	{ "rfc7748", IKE_DH_CURVE25519,
+	  "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a",
+	  "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a",
+	  "5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb",
+	  "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f",
+	  "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742" },
+	{ "rfc5903", IKE_DH_ECP_256,
+	  "c88f01f510d9ac3f70a292daa2316de544e9aab8afe84049c62a9c57862d1433",
+	  "dad0b65394221cf9b051e1feca5787d098dfe637fc90b9ef945d0c3772581180"
+	  "5271a0461cdb8252d61f1c456fa3e59ab1f45b33accf5f58389e0577b8990bb3",
+	  "c6ef9c5d78ae012a011164acb397ce2088685d8f06bf9be0b283ab46476bee53",
+	  "d12dfb5289c8d4f81208b70270398c342296970a0bccb74c736fc7554494bf63"
+	  "56fbf3ca366cc23e8157854c13c58d6aac23f046ada30f8353e74f33039872ab",
+	  "d6840f6b42f6edafd13116e0e12565202fef8e9ece7dce03812464d04b9442de" },
+};
+
+static void
+run_kat(const struct dh_kat *k)
+{
+	uint8_t pa[96], pb[96], qa[96], qb[96], want[48], got[96], ke[96];
+	int npa, npb, nqa, nqb, nw;
+	struct ike_crypto_dh *a = NULL, *b = NULL;
+	PK11SymKey *s = NULL;
+	size_t n;
+
+	npa = ctu_hex(k->priv_a, pa, sizeof(pa));
+	nqa = ctu_hex(k->pub_a, qa, sizeof(qa));
+	npb = ctu_hex(k->priv_b, pb, sizeof(pb));
+	nqb = ctu_hex(k->pub_b, qb, sizeof(qb));
+	nw = ctu_hex(k->shared, want, sizeof(want));
+	assert_true(npa > 0 && nqa > 0 && npb > 0 && nqb > 0 && nw > 0);
+	assert_int_equal(ike_crypto_dh_import(k->group, pa, (size_t)npa, qa,
+	    (size_t)nqa, &a), 0);
+	assert_int_equal(ike_crypto_dh_import(k->group, pb, (size_t)npb, qb,
+	    (size_t)nqb, &b), 0);
+	assert_int_equal(ike_crypto_dh_public(a, ke, sizeof(ke), &n), 0);
+	assert_int_equal(n, (size_t)nqa);
+	assert_memory_equal(ke, qa, n);
+	assert_int_equal(ike_crypto_dh_derive(a, qb, (size_t)nqb, &s), 0);
+	assert_int_equal(ike_crypto_nss_key_bytes(s, got, sizeof(got), &n), 0);
+	assert_int_equal(n, (size_t)nw);
+	assert_memory_equal(got, want, n);
+	PK11_FreeSymKey(s);
+	assert_int_equal(ike_crypto_dh_derive(b, qa, (size_t)nqa, &s), 0);
+	assert_int_equal(ike_crypto_nss_key_bytes(s, got, sizeof(got), &n), 0);
+	assert_memory_equal(got, want, n);
+	PK11_FreeSymKey(s);
+	ike_crypto_dh_free(a);
+	ike_crypto_dh_free(b);
+}
+
+static void
+test_known_answers(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(kats) / sizeof(kats[0]); i++)
+		run_kat(&kats[i]);
+}
+
 static void
 test_unknown_group(void **state)
 {
@@ -154,6 +225,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_agree_all_groups),
+		cmocka_unit_test(test_known_answers),
 		cmocka_unit_test(test_unknown_group),
 		cmocka_unit_test(test_modp_rejects),
 		cmocka_unit_test(test_ecp_rejects),

@@ -36,4 +36,14 @@ int ike_crypto_dh_check_peer(unsigned group, const uint8_t *peer,
 int ike_crypto_dh_derive(const struct ike_crypto_dh *dh, const uint8_t *peer,
     size_t len, PK11SymKey **g_ir);
 
+/* Makes a key pair from known values, for known-answer tests and the
+ * fixed-DH in-process exchange tests only (ECP and X25519; MODP gives
+ * -ENOTSUP): priv is the private scalar (ECP big-endian, X25519 the
+ * RFC 7748 byte string), pub our KE encoding of its public value. The
+ * private key is imported into NSS (PKCS#8) and not kept here.
+ * On success *out is owned by the caller (ike_crypto_dh_free). */
+int ike_crypto_dh_import(unsigned group, const uint8_t *priv,
+    size_t priv_len, const uint8_t *pub, size_t pub_len,
+    struct ike_crypto_dh **out);
+
 #endif
