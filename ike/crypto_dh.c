@@ -260,6 +260,33 @@ dh_check_x25519(PK11SymKey *k)
 	return r;
 }
 
+/* NSS drops leading zero bytes of g^ir; IKE wants it at the prime length
+ * (RFC 7296 2.14): prepend zeros with CKM_CONCATENATE_DATA_AND_BASE. */
+static int
+dh_pad_modp(const struct ike_crypto_dh *dh, PK11SymKey **k)
+{
+	static const uint8_t zeros[16];
+	CK_KEY_DERIVATION_STRING_DATA data;
+	SECItem param = { siBuffer, (unsigned char *)&data, sizeof(data) };
+	size_t have = PK11_GetKeyLength(*k), want = dh->g->ke_len;
+	PK11SymKey *padded;
+
+	if (have == want)
+		return 0;
+	if (have > want || want - have > sizeof(zeros))
+		return -EIO;   /* 2^-128 odds: treat as a failed exchange */
+	data.pData = (CK_BYTE_PTR)zeros;
+	data.ulLen = want - have;
+	padded = PK11_DeriveWithFlags(*k, CKM_CONCATENATE_DATA_AND_BASE,
+	    &param, CKM_GENERIC_SECRET_KEY_GEN, CKA_DERIVE, (int)want,
+	    CKF_SIGN | CKF_DERIVE);
+	if (padded == NULL)
+		return -EIO;
+	PK11_FreeSymKey(*k);
+	*k = padded;
+	return 0;
+}
+
 int
 ike_crypto_dh_derive(const struct ike_crypto_dh *dh, const uint8_t *peer,
     size_t len, PK11SymKey **g_ir)
@@ -287,6 +314,8 @@ ike_crypto_dh_derive(const struct ike_crypto_dh *dh, const uint8_t *peer,
 		goto out;
 	}
 	if (dh->g->kind == DH_X25519 && (r = dh_check_x25519(k)) != 0)
+		goto out;
+	if (dh->g->kind == DH_MODP && (r = dh_pad_modp(dh, &k)) != 0)
 		goto out;
 	if (PK11_GetKeyLength(k) != (dh->g->kind == DH_ECP ?
 	    dh->g->ke_len / 2 : dh->g->ke_len)) {
