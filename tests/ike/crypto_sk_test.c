@@ -4,6 +4,8 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include <errno.h>
@@ -119,6 +121,95 @@ test_aead_kats(void **state)
 			continue;
 		run_kat(&kats[i]);
 	}
+}
+
+/* AES-CBC + HMAC known answers from vectors/sk_cbc.txt (openssl enc and
+ * Python hmac; see gen_sk_cbc.py). */
+struct cbc_kat {
+	unsigned bits, integ;
+	uint8_t v[8][128];
+	size_t len[8];
+	size_t inner;
+};
+
+enum { CK_E, CK_A, CK_AAD, CK_IV, CK_PLAIN, CK_CT, CK_ICV, CK_N };
+
+static void
+run_cbc_kat(const struct cbc_kat *k)
+{
+	struct ike_crypto_sk *sk = NULL;
+	struct ike_crypto_sk_layout l;
+	PK11SymKey *ke = ctu_key(k->v[CK_E], k->len[CK_E]);
+	PK11SymKey *ka = ctu_key(k->v[CK_A], k->len[CK_A]);
+	uint8_t msg[512], want[512];
+	size_t n = 0, plen, mlen;
+
+	memcpy(want, k->v[CK_AAD], k->len[CK_AAD]); n += k->len[CK_AAD];
+	memcpy(want + n, k->v[CK_IV], 16); n += 16;
+	memcpy(want + n, k->v[CK_CT], k->len[CK_CT]); n += k->len[CK_CT];
+	memcpy(want + n, k->v[CK_ICV], k->len[CK_ICV]); n += k->len[CK_ICV];
+	assert_int_equal(ike_crypto_sk_new(IKE_ENCR_AES_CBC, k->bits, k->integ,
+	    ke, ka, &sk), 0);
+	memcpy(msg, want, n);
+	assert_int_equal(ike_crypto_sk_parse_layout(sk, k->len[CK_AAD], n,
+	    &l), 0);
+	assert_int_equal(ike_crypto_sk_decrypt(sk, msg, n, &l, &plen), 0);
+	assert_int_equal(plen, k->inner);
+	assert_memory_equal(msg + l.text_off, k->v[CK_PLAIN], k->len[CK_PLAIN]);
+	/* Encrypting the inner payloads with that IV gives the same bytes. */
+	assert_int_equal(ike_crypto_sk_plan(sk, k->len[CK_AAD], k->inner, &l,
+	    &mlen), 0);
+	assert_int_equal(mlen, n);
+	memset(msg, 0xee, sizeof(msg));
+	memcpy(msg, k->v[CK_AAD], k->len[CK_AAD]);
+	memcpy(msg + l.text_off, k->v[CK_PLAIN], k->inner);
+	assert_int_equal(ike_crypto_sk_encrypt(sk, fixed_iv,
+	    (void *)k->v[CK_IV], msg, mlen, &l, k->inner), 0);
+	assert_memory_equal(msg, want, n);
+	ike_crypto_sk_free(sk);
+	PK11_FreeSymKey(ke);
+	PK11_FreeSymKey(ka);
+}
+
+static void
+test_cbc_kats(void **state)
+{
+	static const char *const names[CK_N] = { "SK_e", "SK_a", "AAD", "IV",
+		"Plain", "Cipher", "ICV" };
+	static struct cbc_kat k;
+	char line[1024];
+	unsigned done = 0, got = 0;
+	size_t i, nl;
+	FILE *f;
+	int n;
+
+	(void)state;
+	assert_non_null(f = fopen(IKE_VECTOR_DIR "/sk_cbc.txt", "r"));
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, "KeyBits = ", 10) == 0)
+			k.bits = (unsigned)atoi(line + 10);
+		if (strncmp(line, "Integ = ", 8) == 0)
+			k.integ = (unsigned)atoi(line + 8);
+		if (strncmp(line, "Inner = ", 8) == 0)
+			k.inner = (size_t)atoi(line + 8);
+		for (i = 0; i < CK_N; i++) {
+			nl = strlen(names[i]);
+			if (strncmp(line, names[i], nl) != 0 ||
+			    strncmp(line + nl, " = ", 3) != 0)
+				continue;
+			n = ctu_hex(line + nl + 3, k.v[i], sizeof(k.v[i]));
+			assert_true(n > 0);
+			k.len[i] = (size_t)n;
+			got |= 1u << i;
+		}
+		if (got == (1u << CK_N) - 1) {
+			run_cbc_kat(&k);
+			done++;
+			got = 0;
+		}
+	}
+	fclose(f);
+	assert_int_equal(done, 3);
 }
 
 struct suite {
@@ -256,6 +347,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_aead_kats),
+		cmocka_unit_test(test_cbc_kats),
 		cmocka_unit_test(test_round_trips),
 		cmocka_unit_test(test_bad_setup),
 	};
