@@ -14,6 +14,7 @@
 #include "ike/crypto_keymat.h"
 #include "ike/crypto_nss.h"
 #include "ike/crypto_prf.h"
+#include "ike/crypto_rand.h"
 #include "crypto_test_util.h"
 
 #define F_NI 0
@@ -230,6 +231,56 @@ test_ike_sa_split(void **state)
 	PK11_FreeSymKey(seed);
 }
 
+/* Child SA split: RFC 7296 2.17 order (encr i->r, integ i->r, encr r->i,
+ * integ r->i) over the same KEYMAT, with and without PFS. */
+static void
+test_child_split(void **state)
+{
+	uint8_t b[32], n1[16], n2[24], km[200];
+	PK11SymKey *skd, *gir;
+	struct ike_crypto_child_keys ck;
+	int pfs;
+
+	(void)state;
+	memset(b, 3, sizeof(b));
+	memset(n1, 4, sizeof(n1));
+	memset(n2, 5, sizeof(n2));
+	skd = ctu_key(b, 32);
+	gir = ctu_key(n2, 24);
+	for (pfs = 0; pfs < 2; pfs++) {
+		assert_int_equal(ike_crypto_keymat_child_bytes(
+		    IKE_PRF_HMAC_SHA2_256, skd, pfs ? gir : NULL, n1, 16, n2,
+		    24, km, 2 * (36 + 32)), 0);
+		assert_int_equal(ike_crypto_keymat_child(IKE_PRF_HMAC_SHA2_256,
+		    skd, pfs ? gir : NULL, n1, 16, n2, 24, 36, 32, &ck), 0);
+		assert_int_equal(ck.encr_len, 36);
+		assert_int_equal(ck.integ_len, 32);
+		assert_memory_equal(ck.ei, km, 36);
+		assert_memory_equal(ck.ai, km + 36, 32);
+		assert_memory_equal(ck.er, km + 68, 36);
+		assert_memory_equal(ck.ar, km + 104, 32);
+		ike_crypto_keymat_child_clear(&ck);
+		assert_int_equal(ck.encr_len, 0);
+	}
+	assert_int_equal(ike_crypto_keymat_child(IKE_PRF_HMAC_SHA2_256, skd,
+	    NULL, n1, 16, n2, 24, 65, 0, &ck), -EINVAL);
+	PK11_FreeSymKey(gir);
+	PK11_FreeSymKey(skd);
+}
+
+static void
+test_rand(void **state)
+{
+	uint8_t a[32], b[32], z[32] = { 0 };
+
+	(void)state;
+	assert_int_equal(ike_crypto_rand_nss(NULL, a, sizeof(a)), 0);
+	assert_int_equal(ike_crypto_rand_nss(NULL, b, sizeof(b)), 0);
+	assert_memory_not_equal(a, b, sizeof(a));
+	assert_memory_not_equal(a, z, sizeof(a));
+	assert_int_equal(ike_crypto_rand_nss(NULL, a, 0), 0);
+}
+
 int
 main(void)
 {
@@ -239,6 +290,8 @@ main(void)
 		cmocka_unit_test(test_prf_plus_limits),
 		cmocka_unit_test(test_prf_rfc4231),
 		cmocka_unit_test(test_ike_sa_split),
+		cmocka_unit_test(test_child_split),
+		cmocka_unit_test(test_rand),
 	};
 
 	return cmocka_run_group_tests(tests, ctu_nss_setup,
