@@ -21,6 +21,7 @@ static int xt_usage(void)
 		"      re-inserts the trap of CIDR so that the packets it held leave at once\n"
 		"  trap|pass|drop CIDR        a group policy (drop: both directions)\n"
 		"  delete-sa SRC DST SPI      get-sa SRC DST SPI\n"
+		"  spi-alloc SRC DST          reserve an inbound SPI (a larval SA) and print it\n"
 		"  list-sa                    list-policy\n"
 		"  hold-enable [ACQ_EXPIRES]  queue trapped packets (xfrm_larval_drop=0)\n"
 		"  wait-acquire [SECONDS]     print the next ACQUIRE\n"
@@ -218,6 +219,19 @@ static int xt_get_sa(struct kernel *k, int argc, char **argv)
 	return 0;
 }
 
+static int xt_spi_alloc(struct kernel *k, int argc, char **argv)
+{
+	struct kernel_addr src, dst;
+	struct kernel_error err;
+	uint32_t spi;
+	if (argc != 3 || xt_addr(argv[1], &src) || xt_addr(argv[2], &dst))
+		return xt_usage();
+	if (kernel_spi_alloc(k, &src, &dst, KERNEL_REQID_MIN + 1, 0x100, 0xffffffff, &spi, &err) != 0)
+		return xt_fail("spi-alloc", &err);
+	printf("spi=%#010x\n", spi);
+	return 0;
+}
+
 static int xt_print_sa(const struct kernel_sa_info *sa, void *ctx)
 {
 	char s[64], d[64];
@@ -312,6 +326,8 @@ int main(int argc, char **argv)
 		r = xt_group(k, argc, argv);
 	else if (strcmp(cmd, "delete-sa") == 0)
 		r = xt_delete_sa(k, argc, argv);
+	else if (strcmp(cmd, "spi-alloc") == 0)
+		r = xt_spi_alloc(k, argc, argv);
 	else if (strcmp(cmd, "get-sa") == 0)
 		r = xt_get_sa(k, argc, argv);
 	else if (strcmp(cmd, "list-sa") == 0)
