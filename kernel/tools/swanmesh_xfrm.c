@@ -15,7 +15,7 @@ static int xt_usage(void)
 {
 	fprintf(stderr,
 		"usage: swanmesh-xfrm COMMAND ...\n"
-		"  sa-pair SRC DST SPI_OUT SPI_IN MODE ALGS [reqid N] [release CIDR]\n"
+		"  sa-pair SRC DST SPI_OUT SPI_IN MODE ALGS [reqid N] [release CIDR] [esn WINDOW] [hard-seconds N]\n"
 		"      MODE: tunnel|transport; ALGS: aead NAME HEXKEY ICVBITS | enc NAME HEXKEY auth NAME HEXKEY TRUNCBITS\n"
 		"      installs both SAs and the host-to-host out/in policies; `release CIDR` then\n"
 		"      re-inserts the trap of CIDR so that the packets it held leave at once\n"
@@ -25,6 +25,7 @@ static int xt_usage(void)
 		"  list-sa                    list-policy\n"
 		"  hold-enable [ACQ_EXPIRES]  queue trapped packets (xfrm_larval_drop=0)\n"
 		"  wait-acquire [SECONDS]     print the next ACQUIRE\n"
+		"  wait-event [SECONDS]       print the next event of any kind\n"
 		"  cleanup [keep-group]       remove swanmesh state left by an earlier run\n");
 	return 2;
 }
@@ -133,6 +134,13 @@ static int xt_sa_pair(struct kernel *k, int argc, char **argv)
 			out.reqid = (uint32_t)strtoul(argv[i + 1], NULL, 0);
 		else if (strcmp(argv[i], "release") == 0)
 			release = argv[i + 1];
+		else if (strcmp(argv[i], "esn") == 0) {
+			out.esn = true;
+			out.replay_window = (uint32_t)strtoul(argv[i + 1], NULL, 0);
+		} else if (strcmp(argv[i], "hard-seconds") == 0) {
+			out.hard.add_seconds = strtoull(argv[i + 1], NULL, 0);
+			out.soft.add_seconds = out.hard.add_seconds / 2;
+		}
 		else
 			return xt_usage();
 	}
@@ -260,9 +268,23 @@ static int xt_print_policy(const struct kernel_policy *p, void *ctx)
 	return 0;
 }
 
-static void xt_print_acquire(const struct kernel_event *ev, void *ctx)
+struct xt_wait {
+	bool any;
+	int got;
+};
+
+static void xt_print_event(const struct kernel_event *ev, void *ctx)
 {
 	char s[64], d[64];
+	struct xt_wait *w = ctx;
+	if (ev->type == KERNEL_EVENT_EXPIRE && w->any) {
+		const struct kernel_expire *e = &ev->u.expire;
+		printf("expire %s -> %s spi=%#010x reqid=%#x %s\n", kernel_addr_format(&e->src, s, 64),
+		       kernel_addr_format(&e->dst, d, 64), e->spi, e->reqid, e->hard ? "hard" : "soft");
+		fflush(stdout);
+		w->got = 1;
+		return;
+	}
 	if (ev->type != KERNEL_EVENT_ACQUIRE)
 		return;
 	const struct kernel_acquire *a = &ev->u.acquire;
@@ -270,23 +292,24 @@ static void xt_print_acquire(const struct kernel_event *ev, void *ctx)
 	       kernel_addr_format(&a->sel.src, s, 64), kernel_addr_format(&a->sel.dst, d, 64), a->sel.proto,
 	       a->sel.sport, a->sel.dport, a->reqid, a->policy.priority);
 	fflush(stdout);
-	*(int *)ctx = 1;
+	w->got = 1;
 }
 
-static int xt_wait_acquire(struct kernel *k, int argc, char **argv)
+static int xt_wait(struct kernel *k, int argc, char **argv, bool any)
 {
-	int seconds = argc > 1 ? atoi(argv[1]) : 10, got = 0;
+	int seconds = argc > 1 ? atoi(argv[1]) : 10;
+	struct xt_wait w = { any, 0 };
 	struct timespec start, now;
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	while (!got) {
+	while (!w.got) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		long left = seconds * 1000L - ((now.tv_sec - start.tv_sec) * 1000L + (now.tv_nsec - start.tv_nsec) / 1000000);
 		if (left <= 0) {
-			fprintf(stderr, "swanmesh-xfrm: no ACQUIRE within %d s\n", seconds);
+			fprintf(stderr, "swanmesh-xfrm: no %s within %d s\n", any ? "event" : "ACQUIRE", seconds);
 			return 1;
 		}
 		struct pollfd pfd = { kernel_event_fd(k), POLLIN, 0 };
-		if (poll(&pfd, 1, (int)left) > 0 && kernel_event_dispatch(k, xt_print_acquire, &got, NULL) < 0)
+		if (poll(&pfd, 1, (int)left) > 0 && kernel_event_dispatch(k, xt_print_event, &w, NULL) < 0)
 			return 1;
 	}
 	return 0;
@@ -335,7 +358,9 @@ int main(int argc, char **argv)
 	else if (strcmp(cmd, "list-policy") == 0)
 		r = kernel_policy_list(k, xt_print_policy, NULL, &err) ? xt_fail(cmd, &err) : 0;
 	else if (strcmp(cmd, "wait-acquire") == 0)
-		r = xt_wait_acquire(k, argc, argv);
+		r = xt_wait(k, argc, argv, false);
+	else if (strcmp(cmd, "wait-event") == 0)
+		r = xt_wait(k, argc, argv, true);
 	else if (strcmp(cmd, "cleanup") == 0)
 		r = xt_cleanup(k, argc, argv);
 	else
