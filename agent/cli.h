@@ -43,6 +43,10 @@ const struct cli_command *cli_command_find(const char *name);
 int cli_version_run(const struct cli_opts *opts, int argc, char **argv);
 int cli_check_run(const struct cli_opts *opts, int argc, char **argv);
 int cli_explain_run(const struct cli_opts *opts, int argc, char **argv);
+/* cli_nss.c: the node's NSS database. */
+int cli_initnss_run(const struct cli_opts *opts, int argc, char **argv);
+int cli_import_run(const struct cli_opts *opts, int argc, char **argv);
+int cli_listcerts_run(const struct cli_opts *opts, int argc, char **argv);
 
 /* cli_policy.c: shared by check and explain. */
 #include "policy/model.h"
