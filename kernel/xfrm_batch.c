@@ -191,7 +191,8 @@ int kernel_batch_run(struct kernel_batch *b, kernel_batch_error_cb cb, void *ctx
 		failures += r;
 		first = last;
 	}
-	memset(b->buf, 0, b->len);
+	if (b->buf != NULL)
+		memset(b->buf, 0, b->len); /* SA requests held keys */
 	b->len = b->count = 0;
 	return r < 0 ? r : failures;
 }
