@@ -15,6 +15,8 @@ const struct cli_command cli_commands[] = {
 	{ "import", "FILE.p12 [--password-file F|--password-fd N]", "import a node certificate, key and CA chain",
 	  cli_import_run },
 	{ "listcerts", "[--nss-db DIR]", "list the certificates of the NSS database", cli_listcerts_run },
+	{ "showhostkey", "--ipseckey [--nickname N] [--address A]", "the IPSECKEY record to publish for this node",
+	  cli_showhostkey_run },
 	{ NULL, NULL, NULL, NULL },
 };
 

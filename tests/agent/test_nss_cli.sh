@@ -52,4 +52,10 @@ expect "certutil sees the CA trusted for peer authentication" 0 "Lab CA.* CT,C,C
 expect "listcerts shows the SANs" 0 "SAN: +IP:192.0.2.1 DNS:west.lab" "$swanmesh" listcerts --nss-db db
 expect "listcerts --json" 0 '"nickname":"west".*"has_key":true' "$swanmesh" listcerts --nss-db db --json
 expect "listcerts on a missing database" 1 "no NSS database in nodb" "$swanmesh" listcerts --nss-db nodb
+point=$(openssl x509 -in west.crt -noout -pubkey | openssl ec -pubin -outform DER 2>/dev/null | tail -c 64 | base64 -w0)
+expect "showhostkey --ipseckey publishes the node's ECDSA point in the reverse zone" 0 \
+	"^1\.2\.0\.192\.in-addr\.arpa\. IN IPSECKEY 10 0 3 \. ${point//+/\\+}\$" \
+	"$swanmesh" showhostkey --ipseckey --nss-db db --nickname west --address 192.0.2.1
+expect "showhostkey names a missing certificate" 1 "no certificate 'east' in the database" \
+	"$swanmesh" showhostkey --ipseckey --nss-db db --nickname east
 [ $fails -eq 0 ] && echo "all NSS CLI checks held" || exit 1
