@@ -11,6 +11,7 @@
 #include <base64.h>
 #include <pk11pub.h>
 
+#include "dns_name.h"
 #include "ipseckey.h"
 #include "nss_db.h"
 #include "policy/config.h"
@@ -47,23 +48,6 @@ static int cli_hostkey_parse(int argc, char **argv, struct cli_hostkey_args *a)
 		fprintf(stderr, "swanmesh showhostkey: say which format: --ipseckey\n");
 		return -1;
 	}
-	return 0;
-}
-
-/* The reverse-zone owner name of an address, with the final dot. */
-static int cli_hostkey_reverse(const char *text, char *out, size_t len)
-{
-	uint8_t b[16];
-	size_t o = 0;
-	if (inet_pton(AF_INET, text, b) == 1) {
-		snprintf(out, len, "%u.%u.%u.%u.in-addr.arpa.", b[3], b[2], b[1], b[0]);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, text, b) != 1 || len < 74)
-		return -1;
-	for (int i = 15; i >= 0; i--)
-		o += (size_t)snprintf(out + o, len - o, "%x.%x.", b[i] & 0xf, b[i] >> 4);
-	snprintf(out + o, len - o, "ip6.arpa.");
 	return 0;
 }
 
@@ -129,7 +113,7 @@ static int cli_hostkey_print(const char *nick, const struct cli_hostkey_args *a,
 	b64[w] = '\0';
 	for (size_t i = 0; i < (a->naddrs ? a->naddrs : 1); i++) {
 		char owner[80] = "@";
-		if (a->naddrs && cli_hostkey_reverse(a->addrs[i], owner, sizeof(owner)) != 0) {
+		if (a->naddrs && dns_name_reverse(a->addrs[i], owner, sizeof(owner)) != 0) {
 			fprintf(stderr, "swanmesh showhostkey: '%s' is not an address\n", a->addrs[i]);
 			r = -1;
 			break;

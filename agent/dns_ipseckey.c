@@ -1,0 +1,354 @@
+/* IPSECKEY lookups through libunbound, driven by the libuv loop: the
+ * context's fd is watched with uv_poll and ub_process() runs when it is
+ * readable. libunbound resolves in its own thread (ub_ctx_async), which is
+ * its documented way of answering asynchronously; all our state stays on
+ * the loop thread. */
+#include "dns_ipseckey.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <unbound.h>
+
+#include "dns_name.h"
+#include "ipseckey.h"
+
+#define DNS_RR_IPSECKEY 45
+#define DNS_CLASS_IN 1
+#define DNS_NAME_MAX 256
+
+/* Reverse zones unbound answers locally (RFC 6303) unless told not to:
+ * fleets put their IPSECKEY records exactly there. */
+static const char *const dns_nodefault_zones[] = {
+	"10.in-addr.arpa.", "16.172.in-addr.arpa.", "17.172.in-addr.arpa.", "18.172.in-addr.arpa.",
+	"19.172.in-addr.arpa.", "20.172.in-addr.arpa.", "21.172.in-addr.arpa.", "22.172.in-addr.arpa.",
+	"23.172.in-addr.arpa.", "24.172.in-addr.arpa.", "25.172.in-addr.arpa.", "26.172.in-addr.arpa.",
+	"27.172.in-addr.arpa.", "28.172.in-addr.arpa.", "29.172.in-addr.arpa.", "30.172.in-addr.arpa.",
+	"31.172.in-addr.arpa.", "168.192.in-addr.arpa.", "2.0.192.in-addr.arpa.", "100.51.198.in-addr.arpa.",
+	"113.0.203.in-addr.arpa.", "8.b.d.0.1.0.0.2.ip6.arpa.", "d.f.ip6.arpa.",
+};
+
+struct dns_query {
+	struct dns_ipseckey *d;
+	char name[DNS_NAME_MAX];
+	dns_ipseckey_cb cb;
+	void *ctx;
+	int async_id;
+	uv_timer_t timer;
+	struct dns_query *next;
+};
+
+struct dns_cache_entry {
+	char name[DNS_NAME_MAX];
+	uint8_t rdata[3 + IPSECKEY_KEY_MAX];
+	size_t len;
+	uint64_t expires_ms;
+	struct dns_cache_entry *next;
+};
+
+struct dns_ipseckey {
+	uv_loop_t *loop;
+	struct ub_ctx *ub;
+	uv_poll_t poll;
+	unsigned timeout_ms;
+	struct dns_query *queries;
+	struct dns_cache_entry *cache;
+	unsigned long cached, sent;
+};
+
+static int dns_fail(char *why, size_t whylen, const char *what, const char *detail)
+{
+	snprintf(why, whylen, "%s%s%s", what, detail ? ": " : "", detail ? detail : "");
+	return -1;
+}
+
+/* `local-zone: Z nodefault` only takes effect from a configuration file
+ * (ub_ctx_set_option() stores it where the resolver never looks), so the
+ * list is handed over as an anonymous in-memory file. */
+static int dns_nodefault(struct ub_ctx *ub)
+{
+	int fd = memfd_create("swanmesh-unbound", MFD_CLOEXEC);
+	if (fd < 0)
+		return UB_INITFAIL;
+	FILE *f = fdopen(fd, "w");
+	if (f == NULL) {
+		close(fd);
+		return UB_INITFAIL;
+	}
+	fputs("server:\n", f);
+	for (size_t i = 0; i < sizeof(dns_nodefault_zones) / sizeof(dns_nodefault_zones[0]); i++)
+		fprintf(f, "  local-zone: \"%s\" nodefault\n", dns_nodefault_zones[i]);
+	fflush(f);
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	int e = ub_ctx_config(ub, path);
+	fclose(f);
+	return e;
+}
+
+static int dns_configure(struct ub_ctx *ub, const struct dns_ipseckey_config *cfg, char *why, size_t whylen)
+{
+	int e = ub_ctx_async(ub, 1);
+	if (e == 0)
+		e = dns_nodefault(ub);
+	if (e != 0)
+		return dns_fail(why, whylen, "cannot configure libunbound", ub_strerror(e));
+	for (size_t i = 0; i < cfg->ntrust_anchors; i++) {
+		/* libunbound reads the file only at the first lookup: check it now. */
+		if (access(cfg->trust_anchors[i], R_OK) != 0 || ub_ctx_add_ta_file(ub, cfg->trust_anchors[i]) != 0) {
+			snprintf(why, whylen, "cannot read the DNSSEC trust anchor %s", cfg->trust_anchors[i]);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < cfg->ntrust_anchor_rrs; i++)
+		if ((e = ub_ctx_add_ta(ub, cfg->trust_anchor_rrs[i])) != 0)
+			return dns_fail(why, whylen, "bad DNSSEC trust anchor record", ub_strerror(e));
+	for (size_t i = 0; i < cfg->nresolvers; i++)
+		if ((e = ub_ctx_set_fwd(ub, cfg->resolvers[i])) != 0) {
+			snprintf(why, whylen, "bad resolver address '%s': %s", cfg->resolvers[i], ub_strerror(e));
+			return -1;
+		}
+	return 0;
+}
+
+static void dns_on_readable(uv_poll_t *h, int status, int events)
+{
+	(void)status;
+	(void)events;
+	struct dns_ipseckey *d = h->data;
+	ub_process(d->ub);
+}
+
+int dns_ipseckey_new(uv_loop_t *loop, const struct dns_ipseckey_config *cfg, struct dns_ipseckey **out,
+		     char *why, size_t whylen)
+{
+	*out = NULL;
+	struct dns_ipseckey *d = calloc(1, sizeof(*d));
+	if (d == NULL)
+		return dns_fail(why, whylen, "out of memory", NULL);
+	d->loop = loop;
+	d->timeout_ms = cfg->timeout_ms ? cfg->timeout_ms : 5000;
+	d->ub = ub_ctx_create();
+	if (d->ub == NULL || dns_configure(d->ub, cfg, why, whylen) != 0) {
+		if (d->ub == NULL)
+			dns_fail(why, whylen, "cannot create a libunbound context", NULL);
+		else
+			ub_ctx_delete(d->ub);
+		free(d);
+		return -1;
+	}
+	uv_poll_init(loop, &d->poll, ub_fd(d->ub));
+	d->poll.data = d;
+	uv_poll_start(&d->poll, UV_READABLE, dns_on_readable);
+	*out = d;
+	return 0;
+}
+
+static uint64_t dns_now_ms(const struct dns_ipseckey *d)
+{
+	return uv_now(d->loop);
+}
+
+static void dns_cache_put(struct dns_ipseckey *d, const char *name, const uint8_t *rdata, size_t len, int ttl)
+{
+	if (ttl <= 0 || len > sizeof(((struct dns_cache_entry *)0)->rdata))
+		return;
+	struct dns_cache_entry *e = calloc(1, sizeof(*e));
+	if (e == NULL)
+		return;
+	snprintf(e->name, sizeof(e->name), "%s", name);
+	memcpy(e->rdata, rdata, len);
+	e->len = len;
+	e->expires_ms = dns_now_ms(d) + (uint64_t)ttl * 1000;
+	e->next = d->cache;
+	d->cache = e;
+}
+
+/* A fresh cache entry for name, dropping expired ones on the way. */
+static const struct dns_cache_entry *dns_cache_get(struct dns_ipseckey *d, const char *name)
+{
+	uint64_t now = dns_now_ms(d);
+	for (struct dns_cache_entry **p = &d->cache; *p != NULL;) {
+		struct dns_cache_entry *e = *p;
+		if (e->expires_ms <= now) {
+			*p = e->next;
+			free(e);
+			continue;
+		}
+		if (strcmp(e->name, name) == 0)
+			return e;
+		p = &e->next;
+	}
+	return NULL;
+}
+
+/* The usable key of the record with the lowest precedence. */
+static SECKEYPublicKey *dns_pick(struct ub_result *res, int *index, char *why, size_t whylen)
+{
+	SECKEYPublicKey *best = NULL;
+	int best_prec = 256;
+	for (int i = 0; res->data[i] != NULL; i++) {
+		struct ipseckey k;
+		SECKEYPublicKey *pk = NULL;
+		if (res->len[i] < 0 || ipseckey_parse((const uint8_t *)res->data[i], (size_t)res->len[i], &k, why, whylen) != 0 ||
+		    ipseckey_public_key(&k, &pk, why, whylen) != 0)
+			continue;
+		if (k.precedence < best_prec) {
+			if (best != NULL)
+				SECKEY_DestroyPublicKey(best);
+			best = pk;
+			best_prec = k.precedence;
+			*index = i;
+		} else {
+			SECKEY_DestroyPublicKey(pk);
+		}
+	}
+	return best;
+}
+
+static SECKEYPublicKey *dns_evaluate(struct dns_ipseckey *d, const char *name, int err, struct ub_result *res,
+				     char *why, size_t whylen)
+{
+	char detail[256] = "";
+	if (err != 0) {
+		snprintf(why, whylen, "DNS lookup of %s failed: %s", name, ub_strerror(err));
+		return NULL;
+	}
+	if (res->bogus) {
+		snprintf(why, whylen, "DNSSEC validation failed for %s: %s", name,
+			 res->why_bogus ? res->why_bogus : "bogus answer");
+		return NULL;
+	}
+	if (!res->secure) {
+		snprintf(why, whylen, "%s is not DNSSEC-signed (insecure answer): refused", name);
+		return NULL;
+	}
+	if (!res->havedata) {
+		snprintf(why, whylen, "no IPSECKEY record for %s%s", name, res->nxdomain ? " (the name does not exist)" : "");
+		return NULL;
+	}
+	int index = -1;
+	SECKEYPublicKey *pk = dns_pick(res, &index, detail, sizeof(detail));
+	if (pk == NULL) {
+		snprintf(why, whylen, "no usable IPSECKEY record for %s: %s", name, detail);
+		return NULL;
+	}
+	dns_cache_put(d, name, (const uint8_t *)res->data[index], (size_t)res->len[index], res->ttl);
+	return pk;
+}
+
+static void dns_query_closed(uv_handle_t *h)
+{
+	free(h->data);
+}
+
+/* Unlinks q, reports, and frees it once its timer handle is closed. */
+static void dns_query_finish(struct dns_query *q, SECKEYPublicKey *key, const char *why)
+{
+	struct dns_ipseckey *d = q->d;
+	for (struct dns_query **p = &d->queries; *p != NULL; p = &(*p)->next)
+		if (*p == q) {
+			*p = q->next;
+			break;
+		}
+	uv_timer_stop(&q->timer);
+	q->cb(q->ctx, key, why);
+	uv_close((uv_handle_t *)&q->timer, dns_query_closed);
+}
+
+static void dns_on_result(void *mydata, int err, struct ub_result *res)
+{
+	struct dns_query *q = mydata;
+	char why[512] = "";
+	SECKEYPublicKey *key = dns_evaluate(q->d, q->name, err, res, why, sizeof(why));
+	if (res != NULL)
+		ub_resolve_free(res);
+	dns_query_finish(q, key, key ? NULL : why);
+}
+
+static void dns_on_timeout(uv_timer_t *t)
+{
+	struct dns_query *q = t->data;
+	char why[512];
+	ub_cancel(q->d->ub, q->async_id);
+	snprintf(why, sizeof(why), "DNS timeout: no answer for %s within %u ms", q->name, q->d->timeout_ms);
+	dns_query_finish(q, NULL, why);
+}
+
+int dns_ipseckey_lookup_name(struct dns_ipseckey *d, const char *name, dns_ipseckey_cb cb, void *ctx)
+{
+	const struct dns_cache_entry *e = dns_cache_get(d, name);
+	if (e != NULL) {
+		struct ipseckey k;
+		SECKEYPublicKey *pk = NULL;
+		char why[256];
+		if (ipseckey_parse(e->rdata, e->len, &k, why, sizeof(why)) == 0 &&
+		    ipseckey_public_key(&k, &pk, why, sizeof(why)) == 0) {
+			d->cached++;
+			cb(ctx, pk, NULL);
+			return 0;
+		}
+	}
+	struct dns_query *q = calloc(1, sizeof(*q));
+	if (q == NULL)
+		return -1;
+	q->d = d;
+	snprintf(q->name, sizeof(q->name), "%s", name);
+	q->cb = cb;
+	q->ctx = ctx;
+	if (ub_resolve_async(d->ub, q->name, DNS_RR_IPSECKEY, DNS_CLASS_IN, q, dns_on_result, &q->async_id) != 0) {
+		free(q);
+		return -1;
+	}
+	d->sent++;
+	uv_timer_init(d->loop, &q->timer);
+	q->timer.data = q;
+	uv_timer_start(&q->timer, dns_on_timeout, d->timeout_ms, 0);
+	q->next = d->queries;
+	d->queries = q;
+	return 0;
+}
+
+int dns_ipseckey_lookup_address(struct dns_ipseckey *d, const char *address, dns_ipseckey_cb cb, void *ctx)
+{
+	char name[DNS_NAME_MAX];
+	if (dns_name_reverse(address, name, sizeof(name)) != 0)
+		return -1;
+	return dns_ipseckey_lookup_name(d, name, cb, ctx);
+}
+
+void dns_ipseckey_counters(const struct dns_ipseckey *d, unsigned long *cached, unsigned long *sent)
+{
+	*cached = d->cached;
+	*sent = d->sent;
+}
+
+static void dns_closed(uv_handle_t *h)
+{
+	struct dns_ipseckey *d = h->data;
+	ub_ctx_delete(d->ub);
+	while (d->cache != NULL) {
+		struct dns_cache_entry *e = d->cache;
+		d->cache = e->next;
+		free(e);
+	}
+	free(d);
+}
+
+void dns_ipseckey_free(struct dns_ipseckey *d)
+{
+	if (d == NULL)
+		return;
+	while (d->queries != NULL) {
+		struct dns_query *q = d->queries;
+		d->queries = q->next;
+		ub_cancel(d->ub, q->async_id);
+		uv_timer_stop(&q->timer);
+		uv_close((uv_handle_t *)&q->timer, dns_query_closed);
+	}
+	uv_poll_stop(&d->poll);
+	uv_close((uv_handle_t *)&d->poll, dns_closed);
+}

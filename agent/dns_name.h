@@ -1,0 +1,9 @@
+#ifndef SWANMESH_AGENT_DNS_NAME_H
+#define SWANMESH_AGENT_DNS_NAME_H
+#include <stddef.h>
+
+/* The reverse-zone name of an address in text form, with the final dot
+ * ("1.2.0.192.in-addr.arpa."). out needs 74 bytes for IPv6. 0 or -1. */
+int dns_name_reverse(const char *address, char *out, size_t len);
+
+#endif
