@@ -1,0 +1,242 @@
+/* UDP sockets for IKE on the libuv loop (see ike_socket.h). A raw fd with
+ * uv_poll rather than uv_udp: we need recvmsg() for the destination
+ * address (IP_PKTINFO) and for the error queue (IP_RECVERR). */
+#include "ike_socket.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/errqueue.h>
+#include <linux/udp.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kernel/kernel.h"
+
+#define IKE_SOCKET_MAX 65536 /* a UDP datagram */
+
+struct ike_socket {
+	uv_poll_t poll;
+	int fd, family;
+	bool natt;
+	struct ike_socket_cbs cbs;
+	void *ctx;
+	unsigned long rx, tx, dropped;
+	uint8_t buf[IKE_SOCKET_MAX];
+};
+
+static int ike_socket_fail(char *why, size_t whylen, const char *what, int err)
+{
+	snprintf(why, whylen, "%s: %s", what, strerror(err));
+	return -1;
+}
+
+static int ike_socket_options(int fd, int family, bool natt, char *why, size_t whylen)
+{
+	int one = 1;
+	int level = family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6;
+	struct kernel_error kerr;
+	if (kernel_socket_bypass(fd, family, &kerr) != 0) {
+		snprintf(why, whylen, "%s", kerr.msg);
+		return -1;
+	}
+	if (setsockopt(fd, level, family == AF_INET ? IP_RECVERR : IPV6_RECVERR, &one, sizeof(one)) != 0 ||
+	    setsockopt(fd, level, family == AF_INET ? IP_PKTINFO : IPV6_RECVPKTINFO, &one, sizeof(one)) != 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0)
+		return ike_socket_fail(why, whylen, "cannot set socket options", errno);
+	if (family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) != 0)
+		return ike_socket_fail(why, whylen, "cannot set IPV6_V6ONLY", errno);
+	int encap = UDP_ENCAP_ESPINUDP;
+	if (natt && setsockopt(fd, IPPROTO_UDP, UDP_ENCAP, &encap, sizeof(encap)) != 0)
+		return ike_socket_fail(why, whylen, "cannot enable ESP-in-UDP on port 4500", errno);
+	return 0;
+}
+
+static int ike_socket_bind(int fd, const char *address, int family, uint16_t port, char *why, size_t whylen)
+{
+	struct sockaddr_storage ss;
+	memset(&ss, 0, sizeof(ss));
+	socklen_t len;
+	void *a;
+	if (family == AF_INET) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		a = &s4->sin_addr;
+		len = sizeof(*s4);
+	} else {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		a = &s6->sin6_addr;
+		len = sizeof(*s6);
+	}
+	if (address != NULL && inet_pton(family, address, a) != 1) {
+		snprintf(why, whylen, "'%s' is not an IPv%d address", address, family == AF_INET ? 4 : 6);
+		return -1;
+	}
+	if (bind(fd, (struct sockaddr *)&ss, len) != 0) {
+		char what[128];
+		snprintf(what, sizeof(what), "cannot listen on %s port %u", address ? address : "any address", port);
+		return ike_socket_fail(why, whylen, what, errno);
+	}
+	return 0;
+}
+
+/* Reports every queued error (ICMP unreachable for something we sent). */
+static void ike_socket_errors(struct ike_socket *s)
+{
+	for (;;) {
+		struct sockaddr_storage peer;
+		char ctl[512];
+		uint8_t dummy[64];
+		struct iovec iov = { dummy, sizeof(dummy) };
+		struct msghdr m = { &peer, sizeof(peer), &iov, 1, ctl, sizeof(ctl), 0 };
+		if (recvmsg(s->fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+			return;
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c)) {
+			bool v4 = c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR;
+			bool v6 = c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR;
+			if ((!v4 && !v6) || c->cmsg_len < CMSG_LEN(sizeof(struct sock_extended_err)))
+				continue;
+			struct sock_extended_err ee;
+			memcpy(&ee, CMSG_DATA(c), sizeof(ee));
+			if (ee.ee_origin != SO_EE_ORIGIN_ICMP && ee.ee_origin != SO_EE_ORIGIN_ICMP6)
+				continue;
+			const char *why = ee.ee_errno == ECONNREFUSED ? "ICMP port unreachable: no IKE daemon"
+					  : ee.ee_errno == EHOSTUNREACH ? "ICMP host unreachable"
+					  : ee.ee_errno == ENETUNREACH ? "ICMP network unreachable"
+									: strerror((int)ee.ee_errno);
+			if (s->cbs.unreachable != NULL)
+				s->cbs.unreachable(s->ctx, s, &peer, why);
+		}
+	}
+}
+
+/* Our address from the packet info, with the socket's port. */
+static void ike_socket_local(const struct ike_socket *s, struct msghdr *m, struct sockaddr_storage *to)
+{
+	socklen_t len = sizeof(*to);
+	getsockname(s->fd, (struct sockaddr *)to, &len);
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c != NULL; c = CMSG_NXTHDR(m, c)) {
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			((struct sockaddr_in *)to)->sin_addr = pi.ipi_addr;
+		} else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			((struct sockaddr_in6 *)to)->sin6_addr = pi.ipi6_addr;
+		}
+	}
+}
+
+static void ike_socket_read(struct ike_socket *s)
+{
+	for (;;) {
+		struct sockaddr_storage from, to;
+		char ctl[256];
+		struct iovec iov = { s->buf, sizeof(s->buf) };
+		struct msghdr m = { &from, sizeof(from), &iov, 1, ctl, sizeof(ctl), 0 };
+		ssize_t n = recvmsg(s->fd, &m, MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == ECONNREFUSED || errno == EHOSTUNREACH || errno == ENETUNREACH)
+				continue; /* the details come from the error queue */
+			return;
+		}
+		size_t off = 0;
+		if (s->natt) {
+			/* On 4500, IKE starts with four zero bytes; anything else is ESP
+			 * the kernel should have taken. */
+			static const uint8_t marker[4] = { 0, 0, 0, 0 };
+			if (n < 4 || memcmp(s->buf, marker, 4) != 0) {
+				s->dropped++;
+				continue;
+			}
+			off = 4;
+		}
+		if ((m.msg_flags & MSG_TRUNC) || (size_t)n - off < 28) {
+			s->dropped++; /* shorter than an IKE header */
+			continue;
+		}
+		ike_socket_local(s, &m, &to);
+		s->rx++;
+		s->cbs.recv(s->ctx, s, s->buf + off, (size_t)n - off, &from, &to);
+	}
+}
+
+static void ike_socket_on_event(uv_poll_t *h, int status, int events)
+{
+	(void)status;
+	(void)events;
+	struct ike_socket *s = h->data;
+	/* POLLERR arrives as a readable event or an error status: drain both. */
+	ike_socket_errors(s);
+	ike_socket_read(s);
+}
+
+int ike_socket_open(uv_loop_t *loop, const char *address, int family, uint16_t port, bool natt,
+		    const struct ike_socket_cbs *cbs, void *ctx, struct ike_socket **out, char *why, size_t whylen)
+{
+	*out = NULL;
+	struct ike_socket *s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return ike_socket_fail(why, whylen, "out of memory", ENOMEM);
+	s->fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	s->family = family;
+	s->natt = natt;
+	s->cbs = *cbs;
+	s->ctx = ctx;
+	if (s->fd < 0) {
+		ike_socket_fail(why, whylen, "cannot create a UDP socket", errno);
+		free(s);
+		return -1;
+	}
+	if (ike_socket_options(s->fd, family, natt, why, whylen) != 0 ||
+	    ike_socket_bind(s->fd, address, family, port, why, whylen) != 0) {
+		close(s->fd);
+		free(s);
+		return -1;
+	}
+	uv_poll_init(loop, &s->poll, s->fd);
+	s->poll.data = s;
+	uv_poll_start(&s->poll, UV_READABLE, ike_socket_on_event);
+	*out = s;
+	return 0;
+}
+
+int ike_socket_send(struct ike_socket *s, const uint8_t *buf, size_t len, const struct sockaddr_storage *to)
+{
+	static const uint8_t marker[4] = { 0, 0, 0, 0 };
+	struct iovec iov[2] = { { (void *)marker, 4 }, { (void *)buf, len } };
+	socklen_t tolen = to->ss_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
+	struct msghdr m = { (void *)to, tolen, s->natt ? iov : iov + 1, s->natt ? 2 : 1, NULL, 0, 0 };
+	if (sendmsg(s->fd, &m, MSG_DONTWAIT) < 0)
+		return -errno;
+	s->tx++;
+	return 0;
+}
+
+void ike_socket_counters(const struct ike_socket *s, unsigned long *rx, unsigned long *tx, unsigned long *dropped)
+{
+	*rx = s->rx;
+	*tx = s->tx;
+	*dropped = s->dropped;
+}
+
+static void ike_socket_closed(uv_handle_t *h)
+{
+	struct ike_socket *s = h->data;
+	close(s->fd);
+	free(s);
+}
+
+void ike_socket_close(struct ike_socket *s)
+{
+	if (s == NULL)
+		return;
+	uv_poll_stop(&s->poll);
+	uv_close((uv_handle_t *)&s->poll, ike_socket_closed);
+}
