@@ -53,4 +53,10 @@ out=$(play '{"swanmesh_groups": "192.0.2.0/24"}'); rc=$?
 [ $rc -ne 0 ] && grep -q "swanmesh_groups" <<<"$out" && ok "a wrong type fails at once" || bad "wrong type: $out"
 out=$(play '{"swanmesh_default_policy": "secret"}'); rc=$?
 [ $rc -ne 0 ] && grep -q "swanmesh_default_policy" <<<"$out" && ok "a bad default group fails at once" || bad "bad default: $out"
+if command -v ansible-lint >/dev/null; then
+	out=$(cd "$src/deploy/ansible" && ansible-lint --offline --nocolor roles/swanmesh 2>&1) && ok "ansible-lint (production profile) is clean" \
+		|| bad "ansible-lint: $out"
+else
+	echo "SKIP ansible-lint: not installed (scripts/install-deps installs it)"
+fi
 [ $fails -eq 0 ] && echo "all role checks held" || exit 1
