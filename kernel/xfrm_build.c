@@ -22,6 +22,16 @@ int xfrm_error_set(struct kernel_error *err, int code, const char *fmt, ...)
 	return code;
 }
 
+/* Clears buf and starts a request of the given type. */
+static struct nlmsghdr *xfrm_start(void *buf, uint16_t type, uint16_t flags)
+{
+	memset(buf, 0, XFRM_REQ_MAX);
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	return nlh;
+}
+
 static void xfrm_addr_to_kernel(const struct kernel_addr *a, xfrm_address_t *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -167,10 +177,7 @@ int xfrm_build_sa(void *buf, uint16_t type, const struct kernel_sa *sa, struct k
 	int r;
 	if ((r = xfrm_check_sa(sa, err)) != 0)
 		return r;
-	memset(buf, 0, XFRM_REQ_MAX);
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	struct nlmsghdr *nlh = xfrm_start(buf, type, NLM_F_ACK);
 	struct xfrm_usersa_info *info = mnl_nlmsg_put_extra_header(nlh, sizeof(*info));
 	info->sel.family = sa->src.family;
 	xfrm_addr_to_kernel(&sa->dst, &info->id.daddr);
@@ -213,10 +220,7 @@ int xfrm_build_sa_id(void *buf, uint16_t type, const struct kernel_addr *src,
 	int r;
 	if ((r = xfrm_check_pair(src, dst, err)) != 0)
 		return r;
-	memset(buf, 0, XFRM_REQ_MAX);
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | (type == XFRM_MSG_GETSA ? 0 : NLM_F_ACK);
+	struct nlmsghdr *nlh = xfrm_start(buf, type, type == XFRM_MSG_GETSA ? 0 : NLM_F_ACK);
 	struct xfrm_usersa_id *id = mnl_nlmsg_put_extra_header(nlh, sizeof(*id));
 	xfrm_addr_to_kernel(dst, &id->daddr);
 	id->spi = htonl(spi);
@@ -236,10 +240,7 @@ int xfrm_build_allocspi(void *buf, const struct kernel_addr *src, const struct k
 		return r;
 	if (min == 0 || min > max)
 		return xfrm_error_set(err, -EINVAL, "SPI range %#x-%#x is empty or includes 0", min, max);
-	memset(buf, 0, XFRM_REQ_MAX);
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = XFRM_MSG_ALLOCSPI;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
+	struct nlmsghdr *nlh = xfrm_start(buf, XFRM_MSG_ALLOCSPI, 0);
 	struct xfrm_userspi_info *spi = mnl_nlmsg_put_extra_header(nlh, sizeof(*spi));
 	spi->info.sel.family = src->family;
 	xfrm_addr_to_kernel(dst, &spi->info.id.daddr);
@@ -272,10 +273,7 @@ int xfrm_build_policy(void *buf, uint16_t type, const struct kernel_policy *p, s
 	struct xfrm_selector sel;
 	if ((r = xfrm_check_policy(p, err)) != 0 || (r = xfrm_selector_to_kernel(&p->sel, &sel, err)) != 0)
 		return r;
-	memset(buf, 0, XFRM_REQ_MAX);
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	struct nlmsghdr *nlh = xfrm_start(buf, type, NLM_F_ACK);
 	struct xfrm_userpolicy_info *info = mnl_nlmsg_put_extra_header(nlh, sizeof(*info));
 	info->sel = sel;
 	struct kernel_lifetime none = { 0, 0, 0, 0 };
@@ -309,10 +307,7 @@ int xfrm_build_policy_id(void *buf, uint16_t type, const struct kernel_selector 
 	struct xfrm_selector ksel;
 	if ((r = xfrm_selector_to_kernel(sel, &ksel, err)) != 0)
 		return r;
-	memset(buf, 0, XFRM_REQ_MAX);
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | (type == XFRM_MSG_GETPOLICY ? 0 : NLM_F_ACK);
+	struct nlmsghdr *nlh = xfrm_start(buf, type, type == XFRM_MSG_GETPOLICY ? 0 : NLM_F_ACK);
 	struct xfrm_userpolicy_id *id = mnl_nlmsg_put_extra_header(nlh, sizeof(*id));
 	id->sel = ksel;
 	id->dir = (uint8_t)dir;
@@ -321,10 +316,7 @@ int xfrm_build_policy_id(void *buf, uint16_t type, const struct kernel_selector 
 
 void xfrm_build_policy_delete_index(void *buf, uint32_t index, enum kernel_dir dir)
 {
-	memset(buf, 0, XFRM_REQ_MAX);
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = XFRM_MSG_DELPOLICY;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	struct nlmsghdr *nlh = xfrm_start(buf, XFRM_MSG_DELPOLICY, NLM_F_ACK);
 	struct xfrm_userpolicy_id *id = mnl_nlmsg_put_extra_header(nlh, sizeof(*id));
 	id->index = index;
 	id->dir = (uint8_t)dir;
