@@ -48,6 +48,7 @@ int cli_initnss_run(const struct cli_opts *opts, int argc, char **argv);
 int cli_import_run(const struct cli_opts *opts, int argc, char **argv);
 int cli_listcerts_run(const struct cli_opts *opts, int argc, char **argv);
 int cli_showhostkey_run(const struct cli_opts *opts, int argc, char **argv);
+int cli_dnskey_run(const struct cli_opts *opts, int argc, char **argv);
 
 /* cli_policy.c: shared by check and explain. */
 #include "policy/model.h"

@@ -217,6 +217,12 @@ static SECKEYPublicKey *dns_evaluate(struct dns_ipseckey *d, const char *name, i
 		snprintf(why, whylen, "DNS lookup of %s failed: %s", name, ub_strerror(err));
 		return NULL;
 	}
+	if (res->rcode == 2) {
+		/* A validating resolver in front of us answers SERVFAIL for a broken signature. */
+		snprintf(why, whylen, "the resolver answered SERVFAIL for %s (a validating resolver does that for a "
+				      "broken DNSSEC signature, or the zone's servers failed)", name);
+		return NULL;
+	}
 	if (res->bogus) {
 		snprintf(why, whylen, "DNSSEC validation failed for %s: %s", name,
 			 res->why_bogus ? res->why_bogus : "bogus answer");

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Serves three reverse zones from nsd on 192.0.2.53 (the caller's network
-# namespace must hold that address), for the IPSECKEY lookup tests:
+# Serves three reverse zones from nsd on ADDR (default 192.0.2.53; the
+# caller's network namespace must hold that address), for the IPSECKEY
+# lookup tests.  Usage: dnssec-zones.sh DIR [ADDR]
 #   2.0.192.in-addr.arpa     signed; IPSECKEY for 192.0.2.1 (the key in DIR/point.b64)
 #   100.51.198.in-addr.arpa  signed, then one byte of the IPSECKEY signature changed (bogus)
 #   113.0.203.in-addr.arpa   not signed (insecure)
 # DIR/ta.txt gets the key-signing keys of the two signed zones (trust anchors).
 set -euo pipefail
 dir=$1
+addr=${2:-192.0.2.53}
 cd "$dir"
 openssl ecparam -name prime256v1 -genkey -noout -out host.pem 2>/dev/null
 openssl ec -in host.pem -pubout -outform DER 2>/dev/null | tail -c 64 | base64 -w0 >point.b64
@@ -40,7 +42,7 @@ zone 113.0.203.in-addr.arpa 1.113.0.203.in-addr.arpa.
 cp 113.0.203.in-addr.arpa.zone 113.0.203.in-addr.arpa.zone.signed
 
 {
-	printf 'server:\n  ip-address: 192.0.2.53\n  port: 53\n  zonesdir: "%s"\n' "$dir"
+	printf 'server:\n  ip-address: %s\n  port: 53\n  zonesdir: "%s"\n' "$addr" "$dir"
 	printf '  pidfile: "%s/nsd.pid"\n  logfile: "%s/nsd.log"\n  xfrdfile: "%s/xfrd.state"\n' "$dir" "$dir" "$dir"
 	printf '  zonelistfile: "%s/zone.list"\n  database: ""\n  username: ""\n  chroot: ""\n' "$dir"
 	printf 'remote-control:\n  control-enable: no\n'

@@ -4,7 +4,7 @@
 #   description  first line: a one-line summary; the rest: what it shows
 #   hosts        one host per line: NAME IPV4/PREFIX IPV6/PREFIX [EXTRA-ADDR/PREFIX...]
 #   pre          set-up steps (bash, run with `set -e`; a failing step fails the scenario)
-#   eval         the checks: `check`, `check_not`, `check_match`
+#   eval         the checks: `check`, `check_not`, `check_match`, `check_fail_match`
 #   post         optional clean-up
 #   labels       optional ctest labels (default: lab)
 #   timeout      optional guest time limit in seconds (default 600)
@@ -109,6 +109,14 @@ check_match() {
 	local desc=$1 re=$2 out; shift 2
 	if out=$("$@" 2>&1) && printf '%s\n' "$out" | grep -Eq -- "$re"; then lab_record PASS "$desc" "$out"
 	else lab_record FAIL "$desc" "command: $*"$'\n'"expected to match: $re"$'\n'"$out"; fi
+}
+
+# check_fail_match DESC REGEX CMD...: passes when CMD fails and its output (stdout
+# and stderr) matches REGEX: a refusal with the right reason.
+check_fail_match() {
+	local desc=$1 re=$2 out; shift 2
+	if ! out=$("$@" 2>&1) && printf '%s\n' "$out" | grep -Eq -- "$re"; then lab_record PASS "$desc" "$out"
+	else lab_record FAIL "$desc" "command: $*"$'\n'"expected to fail with: $re"$'\n'"$out"; fi
 }
 
 lab_diagnostics() {
