@@ -11,4 +11,5 @@ target_sources(swanmesh_ike PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/payload_simple.c
   ${CMAKE_CURRENT_LIST_DIR}/payload_ts.c
   ${CMAKE_CURRENT_LIST_DIR}/payload_notify.c
-  ${CMAKE_CURRENT_LIST_DIR}/payload_sk.c)
+  ${CMAKE_CURRENT_LIST_DIR}/payload_sk.c
+  ${CMAKE_CURRENT_LIST_DIR}/names.c)

@@ -11,3 +11,4 @@ add_executable(ike_codec_seedgen ${CMAKE_CURRENT_LIST_DIR}/codec_seedgen.c
   ${CMAKE_CURRENT_LIST_DIR}/codec_fixtures.c)
 target_link_libraries(ike_codec_seedgen PRIVATE swanmesh_ike)
 swanmesh_unit_test(ike_codec_sk SOURCES ${CMAKE_CURRENT_LIST_DIR}/codec_sk.c LIBS swanmesh_ike)
+swanmesh_unit_test(ike_codec_names SOURCES ${CMAKE_CURRENT_LIST_DIR}/codec_names.c LIBS swanmesh_ike)
