@@ -12,3 +12,6 @@ add_executable(ike_codec_seedgen ${CMAKE_CURRENT_LIST_DIR}/codec_seedgen.c
 target_link_libraries(ike_codec_seedgen PRIVATE swanmesh_ike)
 swanmesh_unit_test(ike_codec_sk SOURCES ${CMAKE_CURRENT_LIST_DIR}/codec_sk.c LIBS swanmesh_ike)
 swanmesh_unit_test(ike_codec_names SOURCES ${CMAKE_CURRENT_LIST_DIR}/codec_names.c LIBS swanmesh_ike)
+swanmesh_unit_test(ike_codec_corpus SOURCES ${CMAKE_CURRENT_LIST_DIR}/codec_corpus.c LIBS swanmesh_ike)
+target_compile_definitions(ike_codec_corpus PRIVATE
+  CODEC_CORPUS_DIR="${CMAKE_CURRENT_LIST_DIR}/corpus/message")
