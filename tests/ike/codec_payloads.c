@@ -174,6 +174,9 @@ static void test_cert_auth(void **state)
 	assert_int_equal(c.data.len, 3);
 	ASSERT_BUILDS(ike_payload_cert_build, &c, cert);
 	assert_int_equal(ike_payload_cert_parse(cert, 0, &c), IKE_N_INVALID_SYNTAX);
+	assert_int_equal(ike_payload_cert_parse(cert, 1, &c), IKE_N_INVALID_SYNTAX); /* no data */
+	assert_int_equal(ike_payload_certreq_parse(cert, 1, &c), 0); /* empty CA list */
+	assert_int_equal(c.data.len, 0);
 	assert_int_equal(ike_payload_auth_parse(auth, sizeof(auth), &a), 0);
 	assert_int_equal(a.method, IKE_AUTH_DIGSIG);
 	assert_int_equal(a.data.len, 2);

@@ -119,6 +119,40 @@ static void test_sk_layout_errors(void **state)
 	ike_wire_wr_free(&wr);
 }
 
+/* SK and SKF must end the message; only one of them. */
+static void test_sk_position(void **state)
+{
+	(void)state;
+	static const uint8_t body[20] = { 0 };
+	struct ike_build b;
+	struct ike_wr wr;
+
+	ike_wire_wr_init_dyn(&wr, 0);
+	ike_build_init(&b, &wr, &auth_hdr);
+	ike_build_payload_raw(&b, IKE_PT_SK, 0, body, sizeof(body));
+	ike_build_payload_raw(&b, IKE_PT_VENDOR, 0, body, 4);
+	assert_int_equal(ike_build_finish(&b), 0);
+	assert_int_equal(ike_msg_parse(wr.buf, wr.len, &msg), IKE_N_INVALID_SYNTAX);
+	ike_wire_wr_free(&wr);
+
+	/* Vendor ID then SKF 1/1: accepted, offsets recorded */
+	ike_wire_wr_init_dyn(&wr, 0);
+	ike_build_init(&b, &wr, &auth_hdr);
+	ike_build_payload_raw(&b, IKE_PT_VENDOR, 0, body, 4);
+	ike_build_skf_begin(&b, 1, 1, IKE_PT_IDI, 8);
+	ike_wire_put_bytes(&wr, body, 5);
+	struct ike_sk_layout lay, rx;
+	assert_int_equal(ike_build_sk_finish(&b, 1, 8, &lay), 0);
+	assert_int_equal(ike_msg_parse(wr.buf, wr.len, &msg), 0);
+	assert_true(msg.has_skf);
+	assert_int_equal(msg.sk_hdr_off, IKE_HDR_LEN + 8);
+	assert_int_equal(msg.skf.first, IKE_PT_IDI);
+	assert_int_equal(ike_sk_layout_rx(wr.buf, wr.len, &msg, 8, 8, &rx), 0);
+	assert_int_equal(rx.aad_len, IKE_HDR_LEN + 8 + IKE_SKF_HDR_LEN);
+	assert_memory_equal(&rx, &lay, sizeof(rx));
+	ike_wire_wr_free(&wr);
+}
+
 /* Inner chain of 1000 bytes of Vendor IDs to fragment. */
 static size_t inner_chain(uint8_t *buf, size_t cap)
 {
@@ -259,6 +293,7 @@ int main(void)
 		cmocka_unit_test(test_sk_build_and_parse),
 		cmocka_unit_test(test_sk_aead_no_padding),
 		cmocka_unit_test(test_sk_layout_errors),
+		cmocka_unit_test(test_sk_position),
 		cmocka_unit_test(test_frag_split_reassemble),
 		cmocka_unit_test(test_frag_split_limits),
 		cmocka_unit_test(test_frag_reasm_rules),
