@@ -12,7 +12,7 @@ static size_t frag_chunk(const struct ike_frag_params *p)
 {
 	size_t overhead = IKE_HDR_LEN + IKE_SKF_HDR_LEN;
 
-	if (p->block == 0 || p->block > 256 || p->max_len < overhead ||
+	if (p->block == 0 || p->block > 256 || p->max_len < overhead || p->max_len > UINT16_MAX ||
 	    p->iv_len > p->max_len - overhead || p->icv_len > p->max_len - overhead - p->iv_len)
 		return 0;
 	size_t room = p->max_len - overhead - p->iv_len - p->icv_len;

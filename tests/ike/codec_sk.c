@@ -245,6 +245,8 @@ static void test_frag_split_limits(void **state)
 	assert_int_equal(set.n, 0);
 	p.max_len = 28 + 8 + 16 + 16; /* no room for even the pad length */
 	assert_int_equal(ike_frag_split(&auth_hdr, IKE_PT_VENDOR, inner, n, &p, &set), -EINVAL);
+	p.max_len = 65536;
+	assert_int_equal(ike_frag_split(&auth_hdr, IKE_PT_VENDOR, inner, n, &p, &set), -EINVAL);
 	p.max_len = 1280;
 	assert_int_equal(ike_frag_split(&auth_hdr, IKE_PT_VENDOR, inner, 0, &p, &set), -EINVAL);
 	assert_int_equal(ike_frag_split(&auth_hdr, IKE_PT_VENDOR, inner, n, &p, &set), 0);

@@ -140,7 +140,7 @@ int ike_build_sk_finish(struct ike_build *b, size_t block, size_t icv_len,
 
 /* Fragmentation (RFC 7383). */
 struct ike_frag_params {
-	size_t max_len;      /* largest datagram to send (IKE header included) */
+	size_t max_len;      /* largest datagram to send (IKE header included), <= 65535 */
 	size_t iv_len, icv_len;
 	size_t block;        /* cipher block size for padding; 1 for AEAD */
 };
