@@ -55,7 +55,7 @@ static void test_seeds_parse_and_rebuild(void **state)
 		files++;
 	}
 	closedir(d);
-	assert_true(files >= 9);
+	assert_true(files >= 10);
 }
 
 int main(void)
