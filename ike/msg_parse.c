@@ -66,7 +66,7 @@ static int parse_store(struct ike_msg *m, uint8_t type, const uint8_t *body, siz
 			ike_payload_cert_parse(body, len, &m->cert[*index]);
 	case IKE_PT_CERTREQ:
 		return (r = parse_slot(&m->n_certreq, IKE_MAX_CERTREQ, index)) ? r :
-			ike_payload_cert_parse(body, len, &m->certreq[*index]);
+			ike_payload_certreq_parse(body, len, &m->certreq[*index]);
 	case IKE_PT_NOTIFY:
 		return (r = parse_slot(&m->n_notify, IKE_MAX_NOTIFY, index)) ? r :
 			ike_payload_notify_parse(body, len, &m->notify[*index]);

@@ -58,8 +58,24 @@ void ike_build_sk_begin(struct ike_build *b, size_t iv_len)
 	ike_build_payload_begin(b, IKE_PT_SK, 0);
 	ike_wire_put_zero(b->wr, iv_len);
 	b->sk_off = b->start;
+	b->sk_hdr_len = IKE_GEN_HDR_LEN;
 	b->iv_len = iv_len;
 	b->open = 0; /* inner payloads chain from the SK next-payload byte */
+}
+
+void ike_build_skf_begin(struct ike_build *b, uint16_t num, uint16_t total,
+			 uint8_t first, size_t iv_len)
+{
+	ike_build_payload_begin(b, IKE_PT_SKF, 0);
+	ike_wire_patch_u8(b->wr, b->start, first);
+	ike_wire_put_u16(b->wr, num);
+	ike_wire_put_u16(b->wr, total);
+	ike_wire_put_zero(b->wr, iv_len);
+	b->sk_off = b->start;
+	b->sk_hdr_len = IKE_SKF_HDR_LEN;
+	b->iv_len = iv_len;
+	b->open = 0;
+	b->np_off = SIZE_MAX; /* nothing chains after an SKF */
 }
 
 int ike_build_sk_finish(struct ike_build *b, size_t block, size_t icv_len,
@@ -72,7 +88,7 @@ int ike_build_sk_finish(struct ike_build *b, size_t block, size_t icv_len,
 	if (b->sk_off == SIZE_MAX || block == 0 || block > 256)
 		return -EINVAL;
 	ike_build_payload_end(b);
-	size_t iv_off = b->sk_off + IKE_GEN_HDR_LEN;
+	size_t iv_off = b->sk_off + b->sk_hdr_len;
 	size_t ct_off = iv_off + b->iv_len;
 	size_t inner = wr->len >= ct_off ? wr->len - ct_off : 0;
 	size_t pad = (block - (inner + 1) % block) % block;

@@ -1,4 +1,5 @@
 /* payload_notify.c: Notify (RFC 7296 3.10) and Delete (3.11) payloads. */
+#include <errno.h>
 #include <string.h>
 
 #include "ike/ike_payloads.h"
@@ -27,6 +28,8 @@ int ike_payload_notify_parse(const uint8_t *body, size_t len, struct ike_notify 
 
 void ike_payload_notify_build(struct ike_wr *wr, const struct ike_notify *n)
 {
+	if (n->spi.len > IKE_MAX_SPI_SIZE)
+		ike_wire_wr_fail(wr, -EINVAL);
 	ike_wire_put_u8(wr, n->proto);
 	ike_wire_put_u8(wr, (uint8_t)n->spi.len);
 	ike_wire_put_u16(wr, n->type);
@@ -60,6 +63,8 @@ int ike_payload_delete_parse(const uint8_t *body, size_t len, struct ike_delete 
 
 void ike_payload_delete_build(struct ike_wr *wr, const struct ike_delete *d)
 {
+	if (d->spi_size > IKE_MAX_SPI_SIZE || d->spis.len != (size_t)d->spi_size * d->n_spi)
+		ike_wire_wr_fail(wr, -EINVAL);
 	ike_wire_put_u8(wr, d->proto);
 	ike_wire_put_u8(wr, d->spi_size);
 	ike_wire_put_u16(wr, d->n_spi);

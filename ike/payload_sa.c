@@ -1,4 +1,5 @@
 /* payload_sa.c: SA payload, proposals, transforms, attributes (RFC 7296 3.3). */
+#include <errno.h>
 #include <string.h>
 
 #include "ike/ike_payloads.h"
@@ -134,9 +135,18 @@ static void sa_transform_build(struct ike_wr *wr, const struct ike_transform *xf
 /* Proposal numbers are written as given; the caller numbers them from 1. */
 void ike_payload_sa_build(struct ike_wr *wr, const struct ike_sa_payload *sa)
 {
+	if (sa->n_proposals == 0 || sa->n_proposals > IKE_MAX_PROPOSALS) {
+		ike_wire_wr_fail(wr, -EINVAL);
+		return;
+	}
 	for (unsigned i = 0; i < sa->n_proposals; i++) {
 		const struct ike_proposal *p = &sa->prop[i];
 		size_t start = wr->len;
+		if (p->spi_size > IKE_MAX_SPI_SIZE || p->n_transforms == 0 ||
+		    p->n_transforms > IKE_MAX_TRANSFORMS) {
+			ike_wire_wr_fail(wr, -EINVAL);
+			return;
+		}
 		ike_wire_put_u8(wr, i + 1 == sa->n_proposals ? SA_LAST : SA_MORE_PROP);
 		ike_wire_put_u8(wr, 0);
 		size_t len_off = ike_wire_reserve_u16(wr);
@@ -144,8 +154,8 @@ void ike_payload_sa_build(struct ike_wr *wr, const struct ike_sa_payload *sa)
 		ike_wire_put_u8(wr, p->proto);
 		ike_wire_put_u8(wr, p->spi_size);
 		ike_wire_put_u8(wr, (uint8_t)p->n_transforms);
-		ike_wire_put_bytes(wr, p->spi, p->spi_size <= IKE_MAX_SPI_SIZE ? p->spi_size : 0);
-		for (unsigned j = 0; j < p->n_transforms && j < IKE_MAX_TRANSFORMS; j++)
+		ike_wire_put_bytes(wr, p->spi, p->spi_size);
+		for (unsigned j = 0; j < p->n_transforms; j++)
 			sa_transform_build(wr, &p->xf[j], j + 1 == p->n_transforms);
 		ike_wire_patch_len16(wr, len_off, start);
 	}

@@ -94,6 +94,12 @@ void ike_payload_id_build(struct ike_wr *wr, const struct ike_id *id)
 int ike_payload_cert_parse(const uint8_t *body, size_t len, struct ike_cert *out)
 {
 	memset(out, 0, sizeof(*out));
+	return simple_typed_parse(body, len, 0, 1, &out->encoding, &out->data);
+}
+
+int ike_payload_certreq_parse(const uint8_t *body, size_t len, struct ike_cert *out)
+{
+	memset(out, 0, sizeof(*out));
 	return simple_typed_parse(body, len, 0, 0, &out->encoding, &out->data);
 }
 

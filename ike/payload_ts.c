@@ -1,4 +1,5 @@
 /* payload_ts.c: Traffic Selector payloads TSi/TSr (RFC 7296 3.13). */
+#include <errno.h>
 #include <string.h>
 
 #include "ike/ike_payloads.h"
@@ -62,11 +63,17 @@ out:
 
 void ike_payload_ts_build(struct ike_wr *wr, const struct ike_ts_payload *ts)
 {
+	if (ts->n_ts == 0 || ts->n_ts > IKE_MAX_TS) {
+		ike_wire_wr_fail(wr, -EINVAL);
+		return;
+	}
 	ike_wire_put_u8(wr, (uint8_t)ts->n_ts);
 	ike_wire_put_zero(wr, 3);
-	for (unsigned i = 0; i < ts->n_ts && i < IKE_MAX_TS; i++) {
+	for (unsigned i = 0; i < ts->n_ts; i++) {
 		const struct ike_ts *t = &ts->ts[i];
 		size_t alen = ike_payload_ts_addr_len(t->type);
+		if (alen == 0)
+			ike_wire_wr_fail(wr, -EINVAL);
 		ike_wire_put_u8(wr, t->type);
 		ike_wire_put_u8(wr, t->ip_proto);
 		ike_wire_put_u16(wr, (uint16_t)(TS_FIXED_LEN + 2 * alen));

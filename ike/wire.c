@@ -190,6 +190,12 @@ void ike_wire_put_zero(struct ike_wr *wr, size_t n)
 		memset(p, 0, n);
 }
 
+void ike_wire_wr_fail(struct ike_wr *wr, int err)
+{
+	if (wr->err == 0)
+		wr->err = err;
+}
+
 size_t ike_wire_reserve_u16(struct ike_wr *wr)
 {
 	size_t off = wr->len;

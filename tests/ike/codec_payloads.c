@@ -1,4 +1,5 @@
 /* Unit tests: payload bodies, hand-built per RFC 7296 3.3-3.14 and round trips. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -173,6 +174,9 @@ static void test_cert_auth(void **state)
 	assert_int_equal(c.data.len, 3);
 	ASSERT_BUILDS(ike_payload_cert_build, &c, cert);
 	assert_int_equal(ike_payload_cert_parse(cert, 0, &c), IKE_N_INVALID_SYNTAX);
+	assert_int_equal(ike_payload_cert_parse(cert, 1, &c), IKE_N_INVALID_SYNTAX); /* no data */
+	assert_int_equal(ike_payload_certreq_parse(cert, 1, &c), 0); /* empty CA list */
+	assert_int_equal(c.data.len, 0);
 	assert_int_equal(ike_payload_auth_parse(auth, sizeof(auth), &a), 0);
 	assert_int_equal(a.method, IKE_AUTH_DIGSIG);
 	assert_int_equal(a.data.len, 2);
@@ -274,6 +278,44 @@ static void test_sk_skf(void **state)
 	assert_int_equal(ike_payload_sk_parse(IKE_PT_IDI, f, 0, &sk), IKE_N_INVALID_SYNTAX);
 }
 
+static void test_build_rejects_bad_structs(void **state)
+{
+	(void)state;
+	struct ike_wr w;
+	struct ike_ts_payload ts;
+	struct ike_notify n = { .spi = { (const uint8_t *)"123456789", 9 } };
+	struct ike_delete d = { IKE_PROTO_ESP, 4, 2, { (const uint8_t *)"1234", 4 } };
+
+	codec_fixture_sa(&sa);
+	sa.prop[1].n_transforms = IKE_MAX_TRANSFORMS + 1;
+	ike_wire_wr_init_dyn(&w, 0);
+	ike_payload_sa_build(&w, &sa);
+	assert_int_equal(w.err, -EINVAL);
+	ike_wire_wr_free(&w);
+	sa.n_proposals = 0;
+	ike_wire_wr_init_dyn(&w, 0);
+	ike_payload_sa_build(&w, &sa);
+	assert_int_equal(w.err, -EINVAL);
+	ike_wire_wr_free(&w);
+
+	memset(&ts, 0, sizeof(ts));
+	ts.n_ts = 1;
+	ts.ts[0].type = 9; /* unknown TS type */
+	ike_wire_wr_init_dyn(&w, 0);
+	ike_payload_ts_build(&w, &ts);
+	assert_int_equal(w.err, -EINVAL);
+	ike_wire_wr_free(&w);
+
+	ike_wire_wr_init_dyn(&w, 0);
+	ike_payload_notify_build(&w, &n);
+	assert_int_equal(w.err, -EINVAL);
+	ike_wire_wr_free(&w);
+	ike_wire_wr_init_dyn(&w, 0);
+	ike_payload_delete_build(&w, &d); /* 2 SPIs of 4 bytes need 8 bytes */
+	assert_int_equal(w.err, -EINVAL);
+	ike_wire_wr_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +330,7 @@ int main(void)
 		cmocka_unit_test(test_ts),
 		cmocka_unit_test(test_notify_delete),
 		cmocka_unit_test(test_sk_skf),
+		cmocka_unit_test(test_build_rejects_bad_structs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -97,6 +97,48 @@ static void seed_info(struct ike_wr *wr, int kind)
 	(void)ike_build_finish(&b);
 }
 
+/* CREATE_CHILD_SA payloads in the clear (as after decryption): rekey notify,
+ * ESP proposal with SPI, KE, Nonce, TS with an IPv4 and an IPv6 range. */
+static void seed_child(struct ike_wr *wr)
+{
+	static const uint8_t spi[4] = { 0xc0, 0xff, 0xee, 0x01 };
+	struct ike_hdr h = { .spi_i = 7, .spi_r = 9, .exchange = IKE_EXCH_CREATE_CHILD_SA,
+			     .flags = IKE_FLAG_I, .msg_id = 2 };
+	struct ike_build b;
+	struct ike_notify n = { .proto = IKE_PROTO_ESP, .type = IKE_N_REKEY_SA, .spi = { spi, 4 } };
+	struct ike_ke ke = { IKE_DH_ECP256, { bytes32, 32 } };
+	struct ike_nonce nonce = { { bytes32, 16 } };
+	struct ike_sa_payload sa;
+	struct ike_ts_payload ts;
+
+	codec_fixture_sa(&sa);
+	for (unsigned i = 0; i < sa.n_proposals; i++) {
+		sa.prop[i].proto = IKE_PROTO_ESP;
+		sa.prop[i].spi_size = 4;
+		memcpy(sa.prop[i].spi, spi, 4);
+	}
+	seed_ts(&ts, 0);
+	ts.n_ts = 2;
+	ts.ts[1] = ts.ts[0];
+	ts.ts[1].type = IKE_TS_IPV6_ADDR_RANGE;
+	ts.ts[1].ip_proto = 17;
+	memset(ts.ts[1].end, 0xff, 16);
+	ike_build_init(&b, wr, &h);
+	ike_build_payload_begin(&b, IKE_PT_NOTIFY, 0);
+	ike_payload_notify_build(wr, &n);
+	ike_build_payload_begin(&b, IKE_PT_SA, 0);
+	ike_payload_sa_build(wr, &sa);
+	ike_build_payload_begin(&b, IKE_PT_NONCE, 0);
+	ike_payload_nonce_build(wr, &nonce);
+	ike_build_payload_begin(&b, IKE_PT_KE, 0);
+	ike_payload_ke_build(wr, &ke);
+	ike_build_payload_begin(&b, IKE_PT_TSI, 0);
+	ike_payload_ts_build(wr, &ts);
+	ike_build_payload_begin(&b, IKE_PT_TSR, 0);
+	ike_payload_ts_build(wr, &ts);
+	(void)ike_build_finish(&b);
+}
+
 static void seed_skf(struct ike_wr *wr, uint16_t num)
 {
 	struct ike_hdr h = { .spi_i = 7, .spi_r = 9, .exchange = IKE_EXCH_IKE_AUTH,
@@ -130,6 +172,7 @@ int main(int argc, char **argv)
 	SEED("info_delete", seed_info(&wr, 0));
 	SEED("info_cookie_unknown", seed_info(&wr, 1));
 	SEED("info_cert_certreq", seed_info(&wr, 2));
+	SEED("create_child_plain", seed_child(&wr));
 	SEED("skf_1_of_2", seed_skf(&wr, 1));
 	SEED("skf_2_of_2", seed_skf(&wr, 2));
 #undef SEED

@@ -89,7 +89,8 @@ struct ike_build {
 	size_t np_off;       /* next-payload byte to patch with the next type */
 	size_t len_off;      /* length field of the open payload */
 	size_t start;        /* start of the open payload */
-	size_t sk_off;       /* start of the open SK payload, SIZE_MAX if none */
+	size_t sk_off;       /* start of the open SK/SKF payload, SIZE_MAX if none */
+	size_t sk_hdr_len;   /* 4 (SK) or 8 (SKF) */
 	size_t iv_len;
 	int open;
 };
@@ -127,9 +128,68 @@ int ike_sk_plain_len(const uint8_t *ct, size_t ct_len, size_t *inner_len);
 /* Opens the SK payload (must be last); inner payloads follow with
  * ike_build_payload_begin/end; its next-payload is the first inner type. */
 void ike_build_sk_begin(struct ike_build *b, size_t iv_len);
-/* Pads to block (1 for AEAD), writes pad length, reserves a zero ICV,
+/* Opens an SKF payload (RFC 7383 2.5): fragment num of total; first is the
+ * first inner type for fragment 1 and IKE_PT_NONE otherwise. The caller
+ * appends its slice of the inner chain with ike_wire_put_bytes. */
+void ike_build_skf_begin(struct ike_build *b, uint16_t num, uint16_t total,
+			 uint8_t first, size_t iv_len);
+/* SK or SKF: pads to block (1 for AEAD), writes pad length, reserves a zero ICV,
  * patches SK and header lengths and fills *out for encryption in place. */
 int ike_build_sk_finish(struct ike_build *b, size_t block, size_t icv_len,
 			struct ike_sk_layout *out);
+
+/* Fragmentation (RFC 7383). */
+struct ike_frag_params {
+	size_t max_len;      /* largest datagram to send (IKE header included), <= 65535 */
+	size_t iv_len, icv_len;
+	size_t block;        /* cipher block size for padding; 1 for AEAD */
+};
+
+struct ike_frag {
+	uint8_t *buf;        /* owned by the set */
+	size_t len;
+	struct ike_sk_layout lay; /* where to encrypt in place */
+};
+
+struct ike_frag_set {
+	unsigned n;
+	struct ike_frag frag[IKE_FRAG_MAX];
+};
+
+/* Splits an (unencrypted) inner chain into SKF messages with header h
+ * (length and next payload set here). On success out holds n buffers that
+ * ike_frag_set_free releases; on failure out is empty. Errors: -EINVAL
+ * (max_len too small, empty input), -E2BIG (more than IKE_FRAG_MAX), -ENOMEM. */
+int ike_frag_split(const struct ike_hdr *h, uint8_t first, const uint8_t *inner,
+		   size_t inner_len, const struct ike_frag_params *p, struct ike_frag_set *out);
+void ike_frag_set_free(struct ike_frag_set *s);
+
+/* Reassembly of decrypted fragments, bounded to max_bytes of plaintext.
+ * Fragments may come in any order; duplicates are ignored. A fragment with a
+ * larger Total Fragments restarts reassembly (RFC 7383 2.6.2, smaller
+ * fragments after PMTU discovery); a smaller total is rejected. */
+struct ike_frag_reasm {
+	uint16_t total;      /* 0: nothing received yet */
+	unsigned have;
+	uint8_t first;       /* from fragment 1 */
+	size_t bytes, max_bytes;
+	uint8_t *part[IKE_FRAG_MAX]; /* owned copies */
+	size_t part_len[IKE_FRAG_MAX];
+};
+
+#define IKE_FRAG_MORE 0      /* stored, more needed */
+#define IKE_FRAG_DONE 1      /* all fragments present: call ike_frag_reasm_take */
+#define IKE_FRAG_DUP  2      /* duplicate, ignored */
+
+void ike_frag_reasm_init(struct ike_frag_reasm *r, size_t max_bytes);
+/* Adds the plaintext (inner bytes, padding removed) of fragment num/total;
+ * copies it. Returns IKE_FRAG_* or -EINVAL (bad number, smaller total),
+ * -E2BIG (memory bound), -ENOMEM. */
+int ike_frag_reasm_add(struct ike_frag_reasm *r, uint16_t num, uint16_t total,
+		       uint8_t first, const uint8_t *plain, size_t len);
+/* Hands over the joined inner chain (caller free()s *buf) and its first
+ * payload type; resets r. -EAGAIN if not complete, -ENOMEM. */
+int ike_frag_reasm_take(struct ike_frag_reasm *r, uint8_t **buf, size_t *len, uint8_t *first);
+void ike_frag_reasm_free(struct ike_frag_reasm *r);
 
 #endif

@@ -102,6 +102,8 @@ void ike_payload_nonce_build(struct ike_wr *wr, const struct ike_nonce *n);
 int ike_payload_id_parse(const uint8_t *body, size_t len, struct ike_id *out);
 void ike_payload_id_build(struct ike_wr *wr, const struct ike_id *id);
 int ike_payload_cert_parse(const uint8_t *body, size_t len, struct ike_cert *out);
+/* CERTREQ: same layout, the CA hash list may be empty; build with _cert_build. */
+int ike_payload_certreq_parse(const uint8_t *body, size_t len, struct ike_cert *out);
 void ike_payload_cert_build(struct ike_wr *wr, const struct ike_cert *c);
 int ike_payload_auth_parse(const uint8_t *body, size_t len, struct ike_auth *out);
 void ike_payload_auth_build(struct ike_wr *wr, const struct ike_auth *a);

@@ -61,6 +61,8 @@ void ike_wire_put_zero(struct ike_wr *wr, size_t n);
 /* Reserves n bytes, returns a pointer valid until the next put (growable
  * buffers move), or NULL on error. */
 uint8_t *ike_wire_put_space(struct ike_wr *wr, size_t n);
+/* Records err (negative) unless an error is already set. */
+void ike_wire_wr_fail(struct ike_wr *wr, int err);
 /* Reserves a 16-bit length field; returns its offset (SIZE_MAX on error). */
 size_t ike_wire_reserve_u16(struct ike_wr *wr);
 void ike_wire_patch_u16(struct ike_wr *wr, size_t off, uint16_t v);
