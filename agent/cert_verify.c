@@ -1,5 +1,6 @@
 /* Peer certificate checks through NSS (see cert_verify.h for the rules). */
 #include "cert_verify.h"
+#include "cert_san.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -60,29 +61,29 @@ static void cert_verify_reason(CERTCertificate *leaf, const CERTVerifyLog *log, 
 	}
 }
 
-/* Calls match(name, ctx) for every SAN of the given type until it says yes. */
+struct cert_verify_want {
+	CERTGeneralNameType type;
+	const uint8_t *data;
+	size_t len;
+	bool nocase;
+};
+
+static bool cert_verify_san_is(const CERTGeneralName *n, void *ctx)
+{
+	const struct cert_verify_want *w = ctx;
+	const SECItem *v = &n->name.other;
+	if (n->type != w->type || v->len != w->len)
+		return false;
+	return w->nocase ? strncasecmp((const char *)v->data, (const char *)w->data, w->len) == 0
+			 : memcmp(v->data, w->data, w->len) == 0;
+}
+
+/* Whether c has a SAN of that type equal to data. */
 static bool cert_verify_san(CERTCertificate *c, CERTGeneralNameType type, const uint8_t *data, size_t len,
 			    bool nocase)
 {
-	SECItem ext = { siBuffer, NULL, 0 };
-	if (CERT_FindCertExtension(c, SEC_OID_X509_SUBJECT_ALT_NAME, &ext) != SECSuccess)
-		return false;
-	bool found = false;
-	PLArenaPool *arena = PORT_NewArena(2048);
-	CERTGeneralName *head = arena ? CERT_DecodeAltNameExtension(arena, &ext) : NULL;
-	for (CERTGeneralName *n = head; n != NULL && !found;) {
-		const SECItem *v = &n->name.other;
-		if (n->type == type && v->len == len)
-			found = nocase ? strncasecmp((const char *)v->data, (const char *)data, len) == 0
-				       : memcmp(v->data, data, len) == 0;
-		n = CERT_GetNextGeneralName(n);
-		if (n == head)
-			break;
-	}
-	if (arena != NULL)
-		PORT_FreeArena(arena, PR_FALSE);
-	SECITEM_FreeItem(&ext, PR_FALSE);
-	return found;
+	struct cert_verify_want w = { type, data, len, nocase };
+	return cert_san_each(c, cert_verify_san_is, &w);
 }
 
 static void cert_verify_id_text(const struct cert_peer_id *id, char *out, size_t len)

@@ -49,6 +49,11 @@ int cli_import_run(const struct cli_opts *opts, int argc, char **argv);
 int cli_listcerts_run(const struct cli_opts *opts, int argc, char **argv);
 int cli_showhostkey_run(const struct cli_opts *opts, int argc, char **argv);
 int cli_dnskey_run(const struct cli_opts *opts, int argc, char **argv);
+/* cli_config.c: opts->config (or the default) for a command; errors are
+ * printed with the command's name. Caller frees (policy_config_free); NULL
+ * when invalid. */
+struct policy_config;
+struct policy_config *cli_config_load(const struct cli_opts *opts, const char *cmd);
 
 /* cli_policy.c: shared by check and explain. */
 #include "policy/model.h"

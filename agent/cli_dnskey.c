@@ -11,7 +11,6 @@
 
 #include "dns_ipseckey.h"
 #include "policy/config.h"
-#include "policy/diag.h"
 
 #define CLI_DNSKEY_MAX 8
 
@@ -73,12 +72,8 @@ static void cli_dnskey_done(void *ctx, SECKEYPublicKey *key, const char *why)
 static struct policy_config *cli_dnskey_config(const struct cli_opts *opts, struct cli_dnskey_args *a,
 					       char (*res)[64])
 {
-	struct policy_config *cfg = NULL;
-	struct policy_diags diags;
-	memset(&diags, 0, sizeof(diags));
-	int r = policy_config_load(opts->config ? opts->config : POLICY_DEFAULT_CONFIG, &cfg, &diags);
-	policy_diags_free(&diags);
-	if (r != 0)
+	struct policy_config *cfg = cli_config_load(opts, "dnskey");
+	if (cfg == NULL)
 		return NULL;
 	for (size_t i = 0; a->nanchors == 0 && i < cfg->ntrust_anchors && i < CLI_DNSKEY_MAX; i++)
 		a->anchors[i] = cfg->trust_anchors[i], a->nanchors = i + 1;
@@ -98,10 +93,8 @@ int cli_dnskey_run(const struct cli_opts *opts, int argc, char **argv)
 	if (cli_dnskey_parse(argc, argv, &a) != 0)
 		return CLI_EXIT_USAGE;
 	struct policy_config *cfg = cli_dnskey_config(opts, &a, res);
-	if (cfg == NULL) {
-		fprintf(stderr, "swanmesh dnskey: the configuration is invalid (see: swanmesh check)\n");
+	if (cfg == NULL)
 		return CLI_EXIT_FAILED;
-	}
 	NSS_NoDB_Init(NULL);
 	uv_loop_t loop;
 	uv_loop_init(&loop);

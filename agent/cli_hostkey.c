@@ -15,7 +15,6 @@
 #include "ipseckey.h"
 #include "nss_db.h"
 #include "policy/config.h"
-#include "policy/diag.h"
 
 #define CLI_HOSTKEY_ADDRS 16
 
@@ -55,15 +54,9 @@ static int cli_hostkey_parse(int argc, char **argv, struct cli_hostkey_args *a)
 static int cli_hostkey_defaults(const struct cli_opts *opts, struct cli_hostkey_args *a, char *db, size_t dblen,
 				char *nick, size_t nicklen, char (*addrs)[64])
 {
-	struct policy_config *cfg = NULL;
-	struct policy_diags diags;
-	memset(&diags, 0, sizeof(diags));
-	int r = policy_config_load(opts->config ? opts->config : POLICY_DEFAULT_CONFIG, &cfg, &diags);
-	policy_diags_free(&diags);
-	if (r != 0) {
-		fprintf(stderr, "swanmesh showhostkey: the configuration is invalid (see: swanmesh check)\n");
+	struct policy_config *cfg = cli_config_load(opts, "showhostkey");
+	if (cfg == NULL)
 		return -1;
-	}
 	snprintf(db, dblen, "%s", a->db ? a->db : cfg->nss_db);
 	const char *n = a->nickname ? a->nickname : cfg->cert;
 	if (n == NULL) {

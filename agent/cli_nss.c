@@ -10,7 +10,6 @@
 
 #include "nss_db.h"
 #include "policy/config.h"
-#include "policy/diag.h"
 
 #define CLI_NSS_PASSWORD_MAX 1024
 
@@ -54,23 +53,15 @@ static int cli_nss_parse(const char *cmd, int argc, char **argv, bool want_file,
 }
 
 /* The database directory: --nss-db, else node.nss-db of the configuration. */
-static int cli_nss_dir(const struct cli_opts *opts, const struct cli_nss_args *a, char *out, size_t len)
+static int cli_nss_dir(const struct cli_opts *opts, const char *cmd, const struct cli_nss_args *a, char *out,
+		       size_t len)
 {
 	if (a->db != NULL) {
 		snprintf(out, len, "%s", a->db);
 		return 0;
 	}
-	struct policy_config *cfg = NULL;
-	struct policy_diags diags;
-	memset(&diags, 0, sizeof(diags));
-	int r = policy_config_load(opts->config ? opts->config : POLICY_DEFAULT_CONFIG, &cfg, &diags);
-	for (size_t i = 0; r != 0 && i < diags.n; i++) {
-		char line[1024];
-		policy_diag_format(&diags.v[i], line, sizeof(line));
-		fprintf(stderr, "%s\n", line);
-	}
-	policy_diags_free(&diags);
-	if (r != 0)
+	struct policy_config *cfg = cli_config_load(opts, cmd);
+	if (cfg == NULL)
 		return -1;
 	snprintf(out, len, "%s", cfg->nss_db);
 	policy_config_free(cfg);
@@ -140,7 +131,7 @@ int cli_initnss_run(const struct cli_opts *opts, int argc, char **argv)
 	char dir[4096], why[512];
 	if (cli_nss_parse("initnss", argc, argv, false, &a) != 0)
 		return CLI_EXIT_USAGE;
-	if (cli_nss_dir(opts, &a, dir, sizeof(dir)) != 0)
+	if (cli_nss_dir(opts, "initnss", &a, dir, sizeof(dir)) != 0)
 		return CLI_EXIT_FAILED;
 	int r = nss_db_open(dir, true, why, sizeof(why));
 	nss_db_close();
@@ -158,7 +149,7 @@ int cli_import_run(const struct cli_opts *opts, int argc, char **argv)
 	char dir[4096], why[512], pw[CLI_NSS_PASSWORD_MAX];
 	if (cli_nss_parse("import", argc, argv, true, &a) != 0)
 		return CLI_EXIT_USAGE;
-	if (cli_nss_dir(opts, &a, dir, sizeof(dir)) != 0 || cli_nss_password(&a, pw, sizeof(pw)) != 0)
+	if (cli_nss_dir(opts, "import", &a, dir, sizeof(dir)) != 0 || cli_nss_password(&a, pw, sizeof(pw)) != 0)
 		return CLI_EXIT_FAILED;
 	struct nss_db_import_result res;
 	int r = nss_db_open(dir, false, why, sizeof(why));
@@ -216,7 +207,7 @@ int cli_listcerts_run(const struct cli_opts *opts, int argc, char **argv)
 	char dir[4096], why[512];
 	if (cli_nss_parse("listcerts", argc, argv, false, &a) != 0)
 		return CLI_EXIT_USAGE;
-	if (cli_nss_dir(opts, &a, dir, sizeof(dir)) != 0)
+	if (cli_nss_dir(opts, "listcerts", &a, dir, sizeof(dir)) != 0)
 		return CLI_EXIT_FAILED;
 	struct cli_listcerts_ctx l = { opts->json, 0 };
 	int r = nss_db_open(dir, false, why, sizeof(why));

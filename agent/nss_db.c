@@ -1,5 +1,6 @@
 /* NSS database handling for the CLI (initnss, import, listcerts). */
 #include "nss_db.h"
+#include "cert_san.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -210,31 +211,30 @@ out:
 	return r;
 }
 
+struct nss_db_san_text {
+	char *out;
+	size_t len, used;
+};
+
+static bool nss_db_san_append(const CERTGeneralName *n, void *ctx)
+{
+	struct nss_db_san_text *t = ctx;
+	const SECItem *v = &n->name.other;
+	char addr[64];
+	if (n->type == certDNSName)
+		t->used += (size_t)snprintf(t->out + t->used, t->len - t->used, "%sDNS:%.*s", t->used ? " " : "",
+					    (int)v->len, (const char *)v->data);
+	else if (n->type == certIPAddress && (v->len == 4 || v->len == 16) &&
+		 inet_ntop(v->len == 4 ? AF_INET : AF_INET6, v->data, addr, sizeof(addr)))
+		t->used += (size_t)snprintf(t->out + t->used, t->len - t->used, "%sIP:%s", t->used ? " " : "", addr);
+	return t->used >= t->len; /* stop when full */
+}
+
 static void nss_db_sans(CERTCertificate *c, char *out, size_t len)
 {
+	struct nss_db_san_text t = { out, len, 0 };
 	out[0] = '\0';
-	SECItem ext = { siBuffer, NULL, 0 };
-	if (CERT_FindCertExtension(c, SEC_OID_X509_SUBJECT_ALT_NAME, &ext) != SECSuccess)
-		return;
-	PLArenaPool *arena = PORT_NewArena(2048);
-	CERTGeneralName *head = arena ? CERT_DecodeAltNameExtension(arena, &ext) : NULL;
-	size_t used = 0;
-	CERTGeneralName *n = head;
-	while (n != NULL && used < len) {
-		char addr[64];
-		if (n->type == certDNSName)
-			used += (size_t)snprintf(out + used, len - used, "%sDNS:%.*s", used ? " " : "",
-						 (int)n->name.other.len, (const char *)n->name.other.data);
-		else if (n->type == certIPAddress && (n->name.other.len == 4 || n->name.other.len == 16) &&
-			 inet_ntop(n->name.other.len == 4 ? AF_INET : AF_INET6, n->name.other.data, addr, sizeof(addr)))
-			used += (size_t)snprintf(out + used, len - used, "%sIP:%s", used ? " " : "", addr);
-		n = CERT_GetNextGeneralName(n);
-		if (n == head)
-			break;
-	}
-	if (arena != NULL)
-		PORT_FreeArena(arena, PR_FALSE);
-	SECITEM_FreeItem(&ext, PR_FALSE);
+	cert_san_each(c, nss_db_san_append, &t);
 }
 
 /* One trust field in certutil's letters (C trusted CA, T client CA,
