@@ -17,7 +17,7 @@ const struct cli_command cli_commands[] = {
 	{ "listcerts", "[--nss-db DIR]", "list the certificates of the NSS database", cli_listcerts_run },
 	{ "showhostkey", "--ipseckey [--nickname N] [--address A]", "the IPSECKEY record to publish for this node",
 	  cli_showhostkey_run },
-	{ "dnskey", "ADDRESS|NAME [--resolver A] [--trust-anchor F]", "look up and validate a peer's IPSECKEY",
+	{ "dnskey", "ADDRESS|NAME [--resolver A] [--trust-anchor F] [--repeat N]", "look up and validate a peer's IPSECKEY",
 	  cli_dnskey_run },
 	{ NULL, NULL, NULL, NULL },
 };
