@@ -41,5 +41,9 @@ void cli_args_free(char **cmd_argv);
 const struct cli_command *cli_command_find(const char *name);
 
 int cli_version_run(const struct cli_opts *opts, int argc, char **argv);
+/* Control-socket commands (cli_ctl.c). */
+int cli_status_run(const struct cli_opts *opts, int argc, char **argv);
+int cli_reload_run(const struct cli_opts *opts, int argc, char **argv);
+int cli_ping_run(const struct cli_opts *opts, int argc, char **argv);
 
 #endif

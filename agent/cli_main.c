@@ -9,6 +9,9 @@ static int cli_help_run(const struct cli_opts *opts, int argc, char **argv);
 const struct cli_command cli_commands[] = {
 	{ "help", "", "show the commands", cli_help_run },
 	{ "version", "", "show the version", cli_version_run },
+	{ "status", "", "show the daemon's state", cli_status_run },
+	{ "reload", "", "make swanmeshd re-read its configuration", cli_reload_run },
+	{ "ping", "", "check that swanmeshd answers", cli_ping_run },
 	{ NULL, NULL, NULL, NULL },
 };
 
