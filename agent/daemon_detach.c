@@ -57,7 +57,8 @@ int daemon_detach(int *ready_fd, int *parent_status)
 		_exit(1);
 	if (pid > 0)
 		_exit(0); /* the intermediate child; the grandchild keeps the pipe */
-	(void)chdir("/");
+	if (chdir("/") != 0)
+		_exit(1);
 	daemon_detach_stdio();
 	*ready_fd = p[1];
 	return 0;
