@@ -39,6 +39,7 @@ static int run(char *out, size_t cap, char *const argv[])
 	if (pid == 0) {
 		dup2(p[1], 1);
 		close(p[0]);
+		close(p[1]);
 		execv(argv[0], argv);
 		_exit(127);
 	}
@@ -307,6 +308,33 @@ static void test_sigterm_clean_stop(void **state)
 	assert_int_equal(WEXITSTATUS(st), 0);
 }
 
+/* Without --foreground (and not under systemd): the starter exits 0 once the
+ * detached daemon serves; the PID file names the daemon; SIGTERM stops it. */
+static void test_detached(void **state)
+{
+	char out[64], pidpath[160];
+	(void)state;
+	unsetenv("NOTIFY_SOCKET");
+	unsetenv("INVOCATION_ID");
+	unsetenv("JOURNAL_STREAM");
+	char *start[] = { (char *)daemon_bin, "--ctl", ctl, NULL };
+	assert_int_equal(run(out, sizeof(out), start), 0);
+	char *ping[] = { (char *)cli_bin, "ping", "--ctl", ctl, NULL };
+	assert_int_equal(run(out, sizeof(out), ping), 0);
+	snprintf(pidpath, sizeof(pidpath), "%s.pid", ctl);
+	FILE *f = fopen(pidpath, "r");
+	assert_non_null(f);
+	long pid = 0;
+	assert_int_equal(fscanf(f, "%ld", &pid), 1);
+	fclose(f);
+	assert_true(pid > 1);
+	assert_int_equal(kill((pid_t)pid, SIGTERM), 0);
+	for (int i = 0; i < 100 && access(pidpath, F_OK) == 0; i++)
+		usleep(50000);
+	assert_int_equal(access(pidpath, F_OK), -1);
+	assert_int_equal(run(out, sizeof(out), ping), 3);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
@@ -324,6 +352,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_permission_denied),
 		cmocka_unit_test(test_stop_then_not_running),
 		cmocka_unit_test(test_sigterm_clean_stop),
+		cmocka_unit_test(test_detached),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
