@@ -50,8 +50,8 @@ int ctl_proto_request_parse(const char *buf, size_t len, struct ctl_request *req
 		goto fail;
 	if (strcmp(req->argv[0], "json") == 0) {
 		req->json = true;
-		memmove(&req->argv[0], &req->argv[1], (size_t)req->argc * sizeof(req->argv[0]));
 		req->argc--;
+		memmove(&req->argv[0], &req->argv[1], (size_t)req->argc * sizeof(req->argv[0]));
 	}
 	r = -EINVAL;
 	if (req->argc == 0)

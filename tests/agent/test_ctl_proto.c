@@ -63,6 +63,12 @@ static void test_request_bad(void **state)
 	assert_int_equal(ctl_proto_request_parse("ping\nping\n", 10, &req), -EPROTO);
 	const char *many = "a 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n";
 	assert_int_equal(ctl_proto_request_parse(many, strlen(many), &req), -E2BIG);
+	/* "json" + 16 words: the most a request may carry */
+	const char *jmax = "json a 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15\n";
+	assert_int_equal(ctl_proto_request_parse(jmax, strlen(jmax), &req), 0);
+	assert_int_equal(req.argc, CTL_MAX_ARGS);
+	assert_string_equal(req.argv[CTL_MAX_ARGS - 1], "15");
+	assert_null(req.argv[CTL_MAX_ARGS]);
 }
 
 static void test_request_build(void **state)

@@ -4,6 +4,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -49,12 +53,57 @@ static void test_level_parse(void **state)
 	assert_false(log_enabled(LOG_LEVEL_INFO));
 }
 
+/* Journal target: "<prio>" prefix, no timestamp, one line per event; the hook
+ * forwards with its prefix, filters by level and ignores bad levels. */
+static void test_log_output(void **state)
+{
+	char buf[256];
+	FILE *tmp = tmpfile();
+	(void)state;
+	assert_non_null(tmp);
+	fflush(stderr);
+	int saved = dup(2);
+	dup2(fileno(tmp), 2);
+	log_init("t", LOG_LEVEL_INFO, LOG_TARGET_JOURNAL);
+	log_warn("peer %s: bad\nmessage", "192.0.2.1");
+	log_hook("ike", LOG_LEVEL_ERROR, "x");
+	log_hook(NULL, LOG_LEVEL_DEBUG, "hidden");
+	log_hook(NULL, 9, "bad level");
+	log_hook(NULL, -1, "bad level");
+	log_info("done");
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(tmp);
+	size_t n = fread(buf, 1, sizeof(buf) - 1, tmp);
+	buf[n] = '\0';
+	fclose(tmp);
+	assert_string_equal(buf, "<4>peer 192.0.2.1: bad?message\n<3>ike: x\n<6>done\n");
+}
+
+static void test_target_detect(void **state)
+{
+	(void)state;
+	unsetenv("JOURNAL_STREAM");
+	unsetenv("INVOCATION_ID");
+	assert_int_equal(log_target_detect(true), LOG_TARGET_STDERR);
+	assert_int_equal(log_target_detect(false), LOG_TARGET_SYSLOG);
+	setenv("INVOCATION_ID", "abc", 1);
+	assert_int_equal(log_target_detect(true), LOG_TARGET_JOURNAL);
+	unsetenv("INVOCATION_ID");
+	setenv("JOURNAL_STREAM", "8:1234", 1);
+	assert_int_equal(log_target_detect(true), LOG_TARGET_JOURNAL);
+	unsetenv("JOURNAL_STREAM");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_once_per_interval),
 		cmocka_unit_test(test_eviction),
 		cmocka_unit_test(test_level_parse),
+		cmocka_unit_test(test_log_output),
+		cmocka_unit_test(test_target_detect),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
