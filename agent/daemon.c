@@ -248,7 +248,7 @@ int daemon_run(const struct daemon_opts *opts)
 	if (detach) {
 		if ((r = daemon_detach(&ready_fd, &parent_status)) < 0) {
 			log_error("cannot daemonize: %s", strerror(-r));
-			pidfile_release(d.pid_fd, d.pid_path);
+			pidfile_release(d.pid_fd);
 			return 1;
 		}
 		if (r == 1) {
@@ -260,6 +260,6 @@ int daemon_run(const struct daemon_opts *opts)
 	if ((r = pidfile_write(d.pid_fd, getpid())) != 0)
 		log_warn("cannot write %s: %s", d.pid_path, strerror(-r));
 	r = daemon_main_loop(&d, ready_fd);
-	pidfile_release(d.pid_fd, d.pid_path);
+	pidfile_release(d.pid_fd);
 	return r;
 }

@@ -45,10 +45,12 @@ int pidfile_write(int fd, pid_t pid)
 	return 0;
 }
 
-void pidfile_release(int fd, const char *path)
+void pidfile_release(int fd)
 {
 	if (fd < 0)
 		return;
-	(void)unlink(path);
+	/* Emptied, not unlinked: unlinking a flock()ed file lets two starters
+	 * lock two different inodes. */
+	(void)!ftruncate(fd, 0);
 	close(fd);
 }

@@ -10,7 +10,7 @@
 int pidfile_acquire(const char *path, pid_t *holder);
 /* Writes pid into the locked file (after daemonizing). 0 or -errno. */
 int pidfile_write(int fd, pid_t pid);
-/* Unlinks path and closes fd. */
-void pidfile_release(int fd, const char *path);
+/* Empties the file (it stays, so the lock always names one inode) and closes fd. */
+void pidfile_release(int fd);
 
 #endif

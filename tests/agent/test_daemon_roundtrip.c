@@ -197,6 +197,19 @@ static void test_raw_protocol(void **state)
 	close(fd);
 }
 
+/* A client that connects and sends nothing is closed after the idle timeout. */
+static void test_idle_client_closed(void **state)
+{
+	char buf[64];
+	(void)state;
+	int fd = raw_connect();
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	assert_int_equal(poll(&p, 1, 2000), 0); /* still open after 2 s */
+	assert_int_equal(poll(&p, 1, 8000), 1);
+	assert_int_equal(read(fd, buf, sizeof(buf)), 0); /* EOF, no answer */
+	close(fd);
+}
+
 static void test_second_daemon_refused(void **state)
 {
 	int st;
@@ -329,9 +342,12 @@ static void test_detached(void **state)
 	fclose(f);
 	assert_true(pid > 1);
 	assert_int_equal(kill((pid_t)pid, SIGTERM), 0);
-	for (int i = 0; i < 100 && access(pidpath, F_OK) == 0; i++)
+	for (int i = 0; i < 100 && access(ctl, F_OK) == 0; i++)
 		usleep(50000);
-	assert_int_equal(access(pidpath, F_OK), -1);
+	assert_int_equal(access(ctl, F_OK), -1);
+	struct stat st;
+	assert_int_equal(stat(pidpath, &st), 0);
+	assert_int_equal(st.st_size, 0); /* emptied, kept */
 	assert_int_equal(run(out, sizeof(out), ping), 3);
 }
 
@@ -347,6 +363,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_ready_and_socket_mode),
 		cmocka_unit_test(test_cli_commands),
 		cmocka_unit_test(test_raw_protocol),
+		cmocka_unit_test(test_idle_client_closed),
 		cmocka_unit_test(test_second_daemon_refused),
 		cmocka_unit_test(test_bad_daemon_args),
 		cmocka_unit_test(test_permission_denied),
