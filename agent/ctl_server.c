@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #define CTL_SERVER_MAX_HANDLERS 32
@@ -233,6 +234,9 @@ int ctl_server_open(uv_loop_t *loop, const char *path, struct ctl_server **out)
 	struct ctl_server *s;
 	int r;
 	*out = NULL;
+	/* Older libuv truncates long paths silently; refuse them here. */
+	if (strlen(path) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+		return -ENAMETOOLONG;
 	if ((s = calloc(1, sizeof(*s))) == NULL || (s->path = strdup(path)) == NULL) {
 		free(s);
 		return -ENOMEM;

@@ -238,6 +238,20 @@ static void test_bad_daemon_args(void **state)
 	assert_int_equal(run(out, sizeof(out), bad), 2);
 	char *novalue[] = { (char *)daemon_bin, "--config", NULL };
 	assert_int_equal(run(out, sizeof(out), novalue), 2);
+	/* a socket path longer than sun_path: refused, not truncated */
+	char longpath[200];
+	int off = snprintf(longpath, sizeof(longpath), "%s/", dir);
+	memset(longpath + off, 'p', sizeof(longpath) - (size_t)off - 1);
+	longpath[sizeof(longpath) - 1] = '\0';
+	assert_true(strlen(longpath) > 108);
+	char *toolong[] = { (char *)daemon_bin, "--foreground", "--ctl", longpath, NULL };
+	int devnull = open("/dev/null", O_WRONLY), saved = dup(2);
+	dup2(devnull, 2);
+	int rc = run(out, sizeof(out), toolong);
+	dup2(saved, 2);
+	close(saved);
+	close(devnull);
+	assert_int_equal(rc, 1);
 }
 
 /* EACCES: socket mode 000; root bypasses modes, so a child drops to 65534. */
