@@ -69,5 +69,9 @@ int cli_policy_load(const struct cli_opts *opts, const char *cmd, bool warnings,
 		    struct policy_model **out, struct policy_diags *keep);
 /* Prints s as a JSON string to stdout. */
 void cli_json_str(const char *s);
+/* Control-socket commands (cli_ctl.c). */
+int cli_status_run(const struct cli_opts *opts, int argc, char **argv);
+int cli_reload_run(const struct cli_opts *opts, int argc, char **argv);
+int cli_ping_run(const struct cli_opts *opts, int argc, char **argv);
 
 #endif

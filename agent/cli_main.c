@@ -19,6 +19,9 @@ const struct cli_command cli_commands[] = {
 	  cli_showhostkey_run },
 	{ "dnskey", "ADDRESS|NAME [--resolver A] [--trust-anchor F] [--repeat N]", "look up and validate a peer's IPSECKEY",
 	  cli_dnskey_run },
+	{ "status", "", "show the daemon's state", cli_status_run },
+	{ "reload", "", "make swanmeshd re-read its configuration", cli_reload_run },
+	{ "ping", "", "check that swanmeshd answers", cli_ping_run },
 	{ NULL, NULL, NULL, NULL },
 };
 

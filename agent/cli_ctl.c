@@ -1,0 +1,93 @@
+/* `swanmesh status|reload|ping`: forward to swanmeshd, print the answer. */
+#include "cli_ctl.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *cli_ctl_path(const struct cli_opts *opts)
+{
+	if (opts->ctl != NULL)
+		return opts->ctl;
+	/* TODO(policy merge): read node.control-socket from opts->config. */
+	return "/run/swanmesh/ctl";
+}
+
+int cli_ctl_error(const char *path, int err)
+{
+	switch (err) {
+	case -ENOENT:
+	case -ECONNREFUSED:
+	case -ENOTDIR:
+		fprintf(stderr, "swanmesh: swanmeshd is not running (no control socket at %s)\n", path);
+		return CLI_EXIT_NO_DAEMON;
+	case -EACCES:
+	case -EPERM:
+		fprintf(stderr, "swanmesh: permission denied on %s: run as root (the socket is root's, mode 0660)\n",
+			path);
+		return CLI_EXIT_PERMISSION;
+	case -ETIMEDOUT:
+		fprintf(stderr, "swanmesh: swanmeshd did not answer on %s within %d s\n", path,
+			CTL_CLIENT_TIMEOUT_MS / 1000);
+		return CLI_EXIT_INTERNAL;
+	case -EMSGSIZE:
+	case -EINVAL:
+	case -E2BIG:
+		fprintf(stderr, "swanmesh: request not sendable: %s\n", strerror(-err));
+		return CLI_EXIT_USAGE;
+	case -EPROTO:
+		fprintf(stderr, "swanmesh: malformed answer from swanmeshd on %s\n", path);
+		return CLI_EXIT_INTERNAL;
+	default:
+		fprintf(stderr, "swanmesh: control socket %s: %s\n", path, strerror(-err));
+		return CLI_EXIT_INTERNAL;
+	}
+}
+
+int cli_ctl_call(const struct cli_opts *opts, int argc, char *const *argv, struct ctl_response *resp)
+{
+	const char *path = cli_ctl_path(opts);
+	int r = ctl_client_request(path, CTL_CLIENT_TIMEOUT_MS, opts->json, argc, argv, resp);
+	return r == 0 ? CLI_EXIT_OK : cli_ctl_error(path, r);
+}
+
+/* Runs a command that takes no arguments and prints the daemon's body. */
+static int cli_ctl_simple(const struct cli_opts *opts, int argc, char **argv)
+{
+	struct ctl_response resp;
+	if (argc > 1) {
+		fprintf(stderr, "swanmesh: %s takes no arguments (see: swanmesh help)\n", argv[0]);
+		return CLI_EXIT_USAGE;
+	}
+	int rc = cli_ctl_call(opts, 1, argv, &resp);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	if (resp.ok) {
+		fwrite(resp.body, 1, resp.len, stdout);
+	} else if (opts->json) {
+		fwrite(resp.body, 1, resp.len, stdout);
+		rc = CLI_EXIT_FAILED;
+	} else {
+		fprintf(stderr, "swanmesh: %s: %.*s", argv[0], (int)resp.len, resp.body);
+		rc = CLI_EXIT_FAILED;
+	}
+	if (resp.len > 0 && resp.body[resp.len - 1] != '\n')
+		fputc('\n', resp.ok || opts->json ? stdout : stderr);
+	ctl_response_free(&resp);
+	return rc;
+}
+
+int cli_status_run(const struct cli_opts *opts, int argc, char **argv)
+{
+	return cli_ctl_simple(opts, argc, argv);
+}
+
+int cli_reload_run(const struct cli_opts *opts, int argc, char **argv)
+{
+	return cli_ctl_simple(opts, argc, argv);
+}
+
+int cli_ping_run(const struct cli_opts *opts, int argc, char **argv)
+{
+	return cli_ctl_simple(opts, argc, argv);
+}

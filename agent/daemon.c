@@ -1,0 +1,265 @@
+/* swanmeshd skeleton: libuv loop, signals, control socket with status/ping/
+ * reload/stop, pid lock next to the socket, systemd readiness. */
+#include "daemon.h"
+#include "ctl_server.h"
+#include "daemon_detach.h"
+#include "daemon_reload.h"
+#include "log.h"
+#include "pidfile.h"
+#include "sd_notify.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <uv.h>
+
+struct daemon {
+	uv_loop_t loop;
+	uv_signal_t sig_term, sig_int, sig_hup;
+	uv_idle_t stopper;
+	struct ctl_server *ctl;
+	const char *ctl_path;
+	char pid_path[256];
+	int pid_fd;
+	uint64_t started_ms;
+	bool stopping;
+};
+
+const char *daemon_ctl_path_from_config(const struct daemon_opts *opts)
+{
+	if (opts->ctl != NULL)
+		return opts->ctl;
+	/* TODO(policy merge): return the config's node.control-socket. */
+	return DAEMON_DEFAULT_CTL;
+}
+
+static void daemon_stop(struct daemon *d, const char *why)
+{
+	if (d->stopping)
+		return;
+	d->stopping = true;
+	log_info("stopping: %s", why);
+	sd_notify_send("STOPPING=1");
+	ctl_server_close(d->ctl);
+	d->ctl = NULL;
+	uv_close((uv_handle_t *)&d->sig_term, NULL);
+	uv_close((uv_handle_t *)&d->sig_int, NULL);
+	uv_close((uv_handle_t *)&d->sig_hup, NULL);
+	uv_close((uv_handle_t *)&d->stopper, NULL);
+}
+
+static void daemon_do_reload(void)
+{
+	const char *why;
+	sd_notify_send("RELOADING=1");
+	if (daemon_reload(&why) != 0)
+		log_error("reload failed: %s", why != NULL ? why : "unknown reason");
+	sd_notify_send("READY=1");
+}
+
+static void daemon_on_signal(uv_signal_t *s, int signum)
+{
+	struct daemon *d = s->data;
+	if (signum == SIGHUP)
+		daemon_do_reload();
+	else
+		daemon_stop(d, signum == SIGTERM ? "SIGTERM" : "SIGINT");
+}
+
+static void daemon_on_stopper(uv_idle_t *h)
+{
+	daemon_stop(h->data, "stop requested on the control socket");
+}
+
+static void daemon_ctl_status(void *ctx, const struct ctl_request *req, struct ctl_reply *r)
+{
+	struct daemon *d = ctx;
+	(void)req;
+	uint64_t up = (uv_now(&d->loop) - d->started_ms) / 1000;
+	if (r->json) {
+		struct json_writer *w = ctl_reply_json(r);
+		jw_object_begin(w);
+		jw_key(w, "version"); jw_string(w, PROJECT_VERSION);
+		jw_key(w, "pid"); jw_int(w, getpid());
+		jw_key(w, "uptime"); jw_uint(w, up);
+		jw_key(w, "tunnels"); jw_array_begin(w); jw_array_end(w);
+		jw_key(w, "note"); jw_string(w, "agent core not yet built: no tunnels");
+		jw_object_end(w);
+		return;
+	}
+	ctl_reply_printf(r, "swanmeshd %s, pid %ld, up %llus\nagent core not yet built: no tunnels\n",
+			 PROJECT_VERSION, (long)getpid(), (unsigned long long)up);
+}
+
+static void daemon_ctl_simple(struct ctl_reply *r, const char *key, const char *text)
+{
+	if (r->json) {
+		struct json_writer *w = ctl_reply_json(r);
+		jw_object_begin(w);
+		jw_key(w, key); jw_bool(w, true);
+		jw_object_end(w);
+	} else {
+		ctl_reply_printf(r, "%s\n", text);
+	}
+}
+
+static void daemon_ctl_ping(void *ctx, const struct ctl_request *req, struct ctl_reply *r)
+{
+	(void)ctx;
+	(void)req;
+	daemon_ctl_simple(r, "pong", "pong");
+}
+
+static void daemon_ctl_reload(void *ctx, const struct ctl_request *req, struct ctl_reply *r)
+{
+	const char *why;
+	(void)ctx;
+	(void)req;
+	if (daemon_reload(&why) != 0) {
+		ctl_reply_error(r, "reload failed: %s", why != NULL ? why : "unknown reason");
+		return;
+	}
+	daemon_ctl_simple(r, "reloaded", "reloaded");
+}
+
+static void daemon_ctl_stop(void *ctx, const struct ctl_request *req, struct ctl_reply *r)
+{
+	struct daemon *d = ctx;
+	(void)req;
+	/* Stop on the next loop turn, after the answer has been written. */
+	uv_idle_start(&d->stopper, daemon_on_stopper);
+	daemon_ctl_simple(r, "stopping", "stopping");
+}
+
+/* Creates the socket's directory (0750) when missing. */
+static int daemon_prepare_dir(const char *ctl_path)
+{
+	char tmp[256];
+	if (strlen(ctl_path) >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	strcpy(tmp, ctl_path);
+	const char *dir = dirname(tmp);
+	if (mkdir(dir, 0750) != 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int daemon_lock(struct daemon *d)
+{
+	pid_t holder;
+	int n = snprintf(d->pid_path, sizeof(d->pid_path), "%s.pid", d->ctl_path);
+	if (n < 0 || (size_t)n >= sizeof(d->pid_path)) {
+		log_error("control socket path too long: %s", d->ctl_path);
+		return -ENAMETOOLONG;
+	}
+	d->pid_fd = pidfile_acquire(d->pid_path, &holder);
+	if (d->pid_fd == -EWOULDBLOCK) {
+		log_error("another swanmeshd (pid %ld) already serves %s", (long)holder, d->ctl_path);
+		return -EEXIST;
+	}
+	if (d->pid_fd < 0) {
+		log_error("cannot lock %s: %s", d->pid_path, strerror(-d->pid_fd));
+		return d->pid_fd;
+	}
+	return 0;
+}
+
+static int daemon_signals(struct daemon *d)
+{
+	uv_signal_t *s[] = { &d->sig_term, &d->sig_int, &d->sig_hup };
+	int nums[] = { SIGTERM, SIGINT, SIGHUP };
+	for (int i = 0; i < 3; i++) {
+		uv_signal_init(&d->loop, s[i]);
+		s[i]->data = d;
+		int r = uv_signal_start(s[i], daemon_on_signal, nums[i]);
+		if (r != 0)
+			return r;
+	}
+	uv_idle_init(&d->loop, &d->stopper);
+	d->stopper.data = d;
+	return 0;
+}
+
+static int daemon_serve(struct daemon *d)
+{
+	int r = ctl_server_open(&d->loop, d->ctl_path, &d->ctl);
+	if (r != 0) {
+		log_error("cannot listen on %s: %s", d->ctl_path, uv_strerror(r));
+		return r;
+	}
+	ctl_server_register(d->ctl, "status", daemon_ctl_status, d);
+	ctl_server_register(d->ctl, "ping", daemon_ctl_ping, d);
+	ctl_server_register(d->ctl, "reload", daemon_ctl_reload, d);
+	ctl_server_register(d->ctl, "stop", daemon_ctl_stop, d);
+	return 0;
+}
+
+static void daemon_close_walk(uv_handle_t *h, void *arg)
+{
+	(void)arg;
+	if (!uv_is_closing(h))
+		uv_close(h, NULL);
+}
+
+/* Loop + signals + socket; the pid lock is already held. */
+static int daemon_main_loop(struct daemon *d, int ready_fd)
+{
+	int r;
+	if ((r = uv_loop_init(&d->loop)) != 0) {
+		log_error("cannot start the event loop: %s", uv_strerror(r));
+		daemon_detach_done(ready_fd, 0);
+		return 1;
+	}
+	d->started_ms = uv_now(&d->loop);
+	r = daemon_signals(d);
+	if (r == 0)
+		r = daemon_serve(d);
+	daemon_detach_done(ready_fd, r == 0);
+	if (r == 0) {
+		log_info("swanmeshd %s started (pid %ld), control socket %s", PROJECT_VERSION, (long)getpid(),
+			 d->ctl_path);
+		sd_notify_send("READY=1\nSTATUS=agent core not yet built: no tunnels");
+		uv_run(&d->loop, UV_RUN_DEFAULT);
+	}
+	uv_walk(&d->loop, daemon_close_walk, NULL);
+	uv_run(&d->loop, UV_RUN_DEFAULT);
+	(void)uv_loop_close(&d->loop);
+	return r == 0 ? 0 : 1;
+}
+
+int daemon_run(const struct daemon_opts *opts)
+{
+	struct daemon d = { .pid_fd = -1 };
+	int ready_fd = -1, parent_status, r;
+	bool detach = !opts->foreground && getenv("NOTIFY_SOCKET") == NULL && getenv("INVOCATION_ID") == NULL;
+	d.ctl_path = daemon_ctl_path_from_config(opts);
+	if ((r = daemon_prepare_dir(d.ctl_path)) != 0) {
+		log_error("cannot create the directory of %s: %s", d.ctl_path, strerror(-r));
+		return 1;
+	}
+	if (daemon_lock(&d) != 0)
+		return 1;
+	if (detach) {
+		if ((r = daemon_detach(&ready_fd, &parent_status)) < 0) {
+			log_error("cannot daemonize: %s", strerror(-r));
+			pidfile_release(d.pid_fd);
+			return 1;
+		}
+		if (r == 1) {
+			close(d.pid_fd); /* the daemon keeps the lock */
+			return parent_status;
+		}
+		log_init("swanmeshd", opts->debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO, LOG_TARGET_SYSLOG);
+	}
+	if ((r = pidfile_write(d.pid_fd, getpid())) != 0)
+		log_warn("cannot write %s: %s", d.pid_path, strerror(-r));
+	r = daemon_main_loop(&d, ready_fd);
+	pidfile_release(d.pid_fd);
+	return r;
+}
