@@ -1,5 +1,7 @@
 /* `swanmesh status|reload|ping`: forward to swanmeshd, print the answer. */
 #include "cli_ctl.h"
+#include "policy/config.h"
+#include "policy/diag.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -7,10 +9,22 @@
 
 const char *cli_ctl_path(const struct cli_opts *opts)
 {
+	static char path[4096];
 	if (opts->ctl != NULL)
 		return opts->ctl;
-	/* TODO(policy merge): read node.control-socket from opts->config. */
-	return "/run/swanmesh/ctl";
+	/* node.control-socket; an unreadable or invalid configuration leaves
+	 * the default (the daemon would not have started with it anyway). */
+	struct policy_config *cfg = NULL;
+	struct policy_diags diags;
+	memset(&diags, 0, sizeof(diags));
+	if (policy_config_load(opts->config ? opts->config : POLICY_DEFAULT_CONFIG, &cfg, &diags) == 0) {
+		snprintf(path, sizeof(path), "%s", cfg->control_socket);
+		policy_config_free(cfg);
+	} else {
+		snprintf(path, sizeof(path), "/run/swanmesh/ctl");
+	}
+	policy_diags_free(&diags);
+	return path;
 }
 
 int cli_ctl_error(const char *path, int err)

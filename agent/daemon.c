@@ -7,6 +7,8 @@
 #include "log.h"
 #include "pidfile.h"
 #include "sd_notify.h"
+#include "policy/config.h"
+#include "policy/diag.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -33,10 +35,27 @@ struct daemon {
 
 const char *daemon_ctl_path_from_config(const struct daemon_opts *opts)
 {
+	static char path[4096];
 	if (opts->ctl != NULL)
 		return opts->ctl;
-	/* TODO(policy merge): return the config's node.control-socket. */
-	return DAEMON_DEFAULT_CTL;
+	struct policy_config *cfg = NULL;
+	struct policy_diags diags;
+	memset(&diags, 0, sizeof(diags));
+	const char *file = opts->config ? opts->config : DAEMON_DEFAULT_CONFIG;
+	if (policy_config_load(file, &cfg, &diags) != 0) {
+		/* A bad configuration is refused with its reasons; nothing starts. */
+		for (size_t i = 0; i < diags.n; i++) {
+			char line[1024];
+			policy_diag_format(&diags.v[i], line, sizeof(line));
+			log_error("%s", line);
+		}
+		policy_diags_free(&diags);
+		return NULL;
+	}
+	policy_diags_free(&diags);
+	snprintf(path, sizeof(path), "%s", cfg->control_socket);
+	policy_config_free(cfg);
+	return path;
 }
 
 static void daemon_stop(struct daemon *d, const char *why)
@@ -239,6 +258,10 @@ int daemon_run(const struct daemon_opts *opts)
 	int ready_fd = -1, parent_status, r;
 	bool detach = !opts->foreground && getenv("NOTIFY_SOCKET") == NULL && getenv("INVOCATION_ID") == NULL;
 	d.ctl_path = daemon_ctl_path_from_config(opts);
+	if (d.ctl_path == NULL) {
+		log_error("the configuration is invalid; nothing was started (see: swanmesh check)");
+		return 1;
+	}
 	if ((r = daemon_prepare_dir(d.ctl_path)) != 0) {
 		log_error("cannot create the directory of %s: %s", d.ctl_path, strerror(-r));
 		return 1;

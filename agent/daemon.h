@@ -4,7 +4,6 @@
 #include <stdbool.h>
 
 #define DAEMON_DEFAULT_CONFIG "/etc/swanmesh/swanmesh.yaml"
-#define DAEMON_DEFAULT_CTL "/run/swanmesh/ctl"
 
 struct daemon_opts {
 	const char *config;   /* --config, NULL: DAEMON_DEFAULT_CONFIG */
@@ -13,8 +12,8 @@ struct daemon_opts {
 	bool debug;
 };
 
-/* Where the control socket lives. Until policy/'s config loader is merged this
- * ignores the file and returns DAEMON_DEFAULT_CTL; later: node.control-socket.
+/* Where the control socket lives: --ctl, else node.control-socket of the
+ * configuration. NULL (reasons logged) when the configuration is invalid.
  * The returned string is static or borrowed from opts. */
 const char *daemon_ctl_path_from_config(const struct daemon_opts *opts);
 
