@@ -1,7 +1,6 @@
 /* `swanmesh status|reload|ping`: forward to swanmeshd, print the answer. */
 #include "cli_ctl.h"
 #include "policy/config.h"
-#include "policy/diag.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -12,18 +11,11 @@ const char *cli_ctl_path(const struct cli_opts *opts)
 	static char path[4096];
 	if (opts->ctl != NULL)
 		return opts->ctl;
-	/* node.control-socket; an unreadable or invalid configuration leaves
-	 * the default (the daemon would not have started with it anyway). */
-	struct policy_config *cfg = NULL;
-	struct policy_diags diags;
-	memset(&diags, 0, sizeof(diags));
-	if (policy_config_load(opts->config ? opts->config : POLICY_DEFAULT_CONFIG, &cfg, &diags) == 0) {
-		snprintf(path, sizeof(path), "%s", cfg->control_socket);
-		policy_config_free(cfg);
-	} else {
-		snprintf(path, sizeof(path), "/run/swanmesh/ctl");
-	}
-	policy_diags_free(&diags);
+	/* node.control-socket; with an invalid configuration (its errors are
+	 * printed) the default, where a daemon started earlier may still be. */
+	struct policy_config *cfg = cli_config_load(opts, "ctl");
+	snprintf(path, sizeof(path), "%s", cfg ? cfg->control_socket : "/run/swanmesh/ctl");
+	policy_config_free(cfg);
 	return path;
 }
 
