@@ -13,7 +13,7 @@ const char *cli_ctl_path(const struct cli_opts *opts)
 		return opts->ctl;
 	/* node.control-socket; with an invalid configuration (its errors are
 	 * printed) the default, where a daemon started earlier may still be. */
-	struct policy_config *cfg = cli_config_load(opts, "ctl");
+	struct policy_config *cfg = cli_config_load(opts, "config");
 	snprintf(path, sizeof(path), "%s", cfg ? cfg->control_socket : "/run/swanmesh/ctl");
 	policy_config_free(cfg);
 	return path;
