@@ -73,5 +73,6 @@ void cli_json_str(const char *s);
 int cli_status_run(const struct cli_opts *opts, int argc, char **argv);
 int cli_reload_run(const struct cli_opts *opts, int argc, char **argv);
 int cli_ping_run(const struct cli_opts *opts, int argc, char **argv);
+int cli_shuntstatus_run(const struct cli_opts *opts, int argc, char **argv);
 
 #endif

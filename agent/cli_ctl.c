@@ -97,3 +97,8 @@ int cli_ping_run(const struct cli_opts *opts, int argc, char **argv)
 {
 	return cli_ctl_simple(opts, argc, argv);
 }
+
+int cli_shuntstatus_run(const struct cli_opts *opts, int argc, char **argv)
+{
+	return cli_ctl_simple(opts, argc, argv);
+}

@@ -22,6 +22,7 @@ const struct cli_command cli_commands[] = {
 	{ "status", "", "show the daemon's state", cli_status_run },
 	{ "reload", "", "make swanmeshd re-read its configuration", cli_reload_run },
 	{ "ping", "", "check that swanmeshd answers", cli_ping_run },
+	{ "shuntstatus", "", "the bare shunts: failed or negotiating peers, with the reason", cli_shuntstatus_run },
 	{ NULL, NULL, NULL, NULL },
 };
 

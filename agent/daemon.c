@@ -3,7 +3,7 @@
 #include "daemon.h"
 #include "ctl_server.h"
 #include "daemon_detach.h"
-#include "daemon_reload.h"
+#include "agent_core.h"
 #include "log.h"
 #include "pidfile.h"
 #include "sd_notify.h"
@@ -31,6 +31,8 @@ struct daemon {
 	int pid_fd;
 	uint64_t started_ms;
 	bool stopping;
+	const char *config;
+	struct agent_core *core;
 };
 
 const char *daemon_ctl_path_from_config(const struct daemon_opts *opts)
@@ -67,18 +69,20 @@ static void daemon_stop(struct daemon *d, const char *why)
 	sd_notify_send("STOPPING=1");
 	ctl_server_close(d->ctl);
 	d->ctl = NULL;
+	agent_core_stop(d->core);
+	d->core = NULL;
 	uv_close((uv_handle_t *)&d->sig_term, NULL);
 	uv_close((uv_handle_t *)&d->sig_int, NULL);
 	uv_close((uv_handle_t *)&d->sig_hup, NULL);
 	uv_close((uv_handle_t *)&d->stopper, NULL);
 }
 
-static void daemon_do_reload(void)
+static void daemon_do_reload(struct daemon *d)
 {
-	const char *why;
+	char why[1024];
 	sd_notify_send("RELOADING=1");
-	if (daemon_reload(&why) != 0)
-		log_error("reload failed: %s", why != NULL ? why : "unknown reason");
+	if (d->core != NULL && agent_core_reload(d->core, why, sizeof(why)) != 0)
+		log_error("reload refused, the running configuration stays: %s", why);
 	sd_notify_send("READY=1");
 }
 
@@ -86,7 +90,7 @@ static void daemon_on_signal(uv_signal_t *s, int signum)
 {
 	struct daemon *d = s->data;
 	if (signum == SIGHUP)
-		daemon_do_reload();
+		daemon_do_reload(d);
 	else
 		daemon_stop(d, signum == SIGTERM ? "SIGTERM" : "SIGINT");
 }
@@ -108,12 +112,31 @@ static void daemon_ctl_status(void *ctx, const struct ctl_request *req, struct c
 		jw_key(w, "pid"); jw_int(w, getpid());
 		jw_key(w, "uptime"); jw_uint(w, up);
 		jw_key(w, "tunnels"); jw_array_begin(w); jw_array_end(w);
-		jw_key(w, "note"); jw_string(w, "agent core not yet built: no tunnels");
+		char summary[256] = "";
+		if (d->core != NULL)
+			agent_core_summary(d->core, summary, sizeof(summary));
+		jw_key(w, "note"); jw_string(w, summary);
 		jw_object_end(w);
 		return;
 	}
-	ctl_reply_printf(r, "swanmeshd %s, pid %ld, up %llus\nagent core not yet built: no tunnels\n",
-			 PROJECT_VERSION, (long)getpid(), (unsigned long long)up);
+	char summary[256] = "";
+	if (d->core != NULL)
+		agent_core_summary(d->core, summary, sizeof(summary));
+	ctl_reply_printf(r, "swanmeshd %s, pid %ld, up %llus\nno tunnels: %s\n", PROJECT_VERSION, (long)getpid(),
+			 (unsigned long long)up, summary);
+}
+
+static void daemon_shunt_line(void *ctx, const char *text)
+{
+	ctl_reply_printf(ctx, "%s\n", text);
+}
+
+static void daemon_ctl_shuntstatus(void *ctx, const struct ctl_request *req, struct ctl_reply *r)
+{
+	struct daemon *d = ctx;
+	(void)req;
+	if (d->core != NULL)
+		agent_core_shuntstatus(d->core, daemon_shunt_line, r);
 }
 
 static void daemon_ctl_simple(struct ctl_reply *r, const char *key, const char *text)
@@ -137,11 +160,11 @@ static void daemon_ctl_ping(void *ctx, const struct ctl_request *req, struct ctl
 
 static void daemon_ctl_reload(void *ctx, const struct ctl_request *req, struct ctl_reply *r)
 {
-	const char *why;
-	(void)ctx;
+	struct daemon *d = ctx;
+	char why[1024];
 	(void)req;
-	if (daemon_reload(&why) != 0) {
-		ctl_reply_error(r, "reload failed: %s", why != NULL ? why : "unknown reason");
+	if (d->core != NULL && agent_core_reload(d->core, why, sizeof(why)) != 0) {
+		ctl_reply_error(r, "reload refused, the running configuration stays: %s", why);
 		return;
 	}
 	daemon_ctl_simple(r, "reloaded", "reloaded");
@@ -216,6 +239,7 @@ static int daemon_serve(struct daemon *d)
 	ctl_server_register(d->ctl, "ping", daemon_ctl_ping, d);
 	ctl_server_register(d->ctl, "reload", daemon_ctl_reload, d);
 	ctl_server_register(d->ctl, "stop", daemon_ctl_stop, d);
+	ctl_server_register(d->ctl, "shuntstatus", daemon_ctl_shuntstatus, d);
 	return 0;
 }
 
@@ -236,14 +260,17 @@ static int daemon_main_loop(struct daemon *d, int ready_fd)
 		return 1;
 	}
 	d->started_ms = uv_now(&d->loop);
+	char why[1024];
 	r = daemon_signals(d);
+	if (r == 0 && (r = agent_core_start(&d->loop, d->config, &d->core, why, sizeof(why))) != 0)
+		log_error("cannot start: %s", why);
 	if (r == 0)
 		r = daemon_serve(d);
 	daemon_detach_done(ready_fd, r == 0);
 	if (r == 0) {
 		log_info("swanmeshd %s started (pid %ld), control socket %s", PROJECT_VERSION, (long)getpid(),
 			 d->ctl_path);
-		sd_notify_send("READY=1\nSTATUS=agent core not yet built: no tunnels");
+		sd_notify_send("READY=1\nSTATUS=policy plan installed; IKE negotiation not built yet");
 		uv_run(&d->loop, UV_RUN_DEFAULT);
 	}
 	uv_walk(&d->loop, daemon_close_walk, NULL);
@@ -257,6 +284,7 @@ int daemon_run(const struct daemon_opts *opts)
 	struct daemon d = { .pid_fd = -1 };
 	int ready_fd = -1, parent_status, r;
 	bool detach = !opts->foreground && getenv("NOTIFY_SOCKET") == NULL && getenv("INVOCATION_ID") == NULL;
+	d.config = opts->config ? opts->config : DAEMON_DEFAULT_CONFIG;
 	d.ctl_path = daemon_ctl_path_from_config(opts);
 	if (d.ctl_path == NULL) {
 		log_error("the configuration is invalid; nothing was started (see: swanmesh check)");

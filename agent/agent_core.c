@@ -1,0 +1,247 @@
+/* The agent core (see agent_core.h). */
+#include "agent_core.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "log.h"
+#include "plan_kernel.h"
+#include "policy/config.h"
+#include "policy/diag.h"
+#include "policy/model.h"
+#include "shunts.h"
+
+#define AGENT_CORE_NO_IKE "IKE negotiation is not built into this swanmeshd yet"
+
+struct agent_core {
+	uv_loop_t *loop;
+	char config[4096];
+	struct kernel *k;
+	struct policy_model *model;
+	struct shunt_table *shunts;
+	uv_poll_t events;
+	unsigned policies;
+};
+
+static void agent_core_report(const struct policy_plan_entry *e, enum policy_dir dir, const struct kernel_error *err,
+			      void *ctx)
+{
+	char p[80];
+	(void)ctx;
+	policy_prefix_format(&e->sel.remote, p, sizeof(p));
+	log_error("kernel refused the %s policy for %s (%s): %s", policy_action_name((enum policy_action)e->action), p,
+		  dir == POLICY_DIR_OUT ? "out" : dir == POLICY_DIR_IN ? "in" : "fwd", err->msg);
+}
+
+static int agent_core_load(const char *config, struct policy_model **out, char *why, size_t whylen)
+{
+	struct policy_addr *own = NULL;
+	size_t nown = 0;
+	struct policy_diags diags;
+	memset(&diags, 0, sizeof(diags));
+	cli_policy_own_addresses(&own, &nown);
+	int r = policy_load(config, own, nown, out, &diags);
+	free(own);
+	for (size_t i = 0; i < diags.n; i++) {
+		char line[1024];
+		policy_diag_format(&diags.v[i], line, sizeof(line));
+		if (r != 0 && why[0] == '\0')
+			snprintf(why, whylen, "%s", line);
+		if (r != 0)
+			log_error("%s", line);
+		else
+			log_warn("%s", line);
+	}
+	policy_diags_free(&diags);
+	return r == 0 ? 0 : -1;
+}
+
+static bool agent_core_has_traps(const struct policy_plan *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->v[i].action == POLICY_ACTION_TRAP)
+			return true;
+	return false;
+}
+
+static unsigned agent_core_count(const struct policy_plan *p)
+{
+	unsigned n = 0;
+	for (size_t i = 0; i < p->n; i++)
+		n += (unsigned)__builtin_popcount(p->v[i].dirs);
+	return n;
+}
+
+static void agent_core_on_acquire(struct agent_core *c, const struct kernel_acquire *a)
+{
+	struct policy_addr peer;
+	memset(&peer, 0, sizeof(peer));
+	peer.family = a->sel.dst.family == AF_INET6 ? POLICY_AF_INET6 : POLICY_AF_INET;
+	memcpy(peer.bytes, a->sel.dst.bytes, sizeof(peer.bytes));
+	struct policy_match m;
+	policy_model_lookup(c->model, &peer, 0, 0, 0, &m);
+	char text[64];
+	kernel_addr_format(&a->sel.dst, text, sizeof(text));
+	if (m.group == POLICY_GROUP_NONE || m.conf == NULL) {
+		log_warn("%s: trapped but in no encrypting group (stale trap?): ignored", text);
+		return;
+	}
+	const char *group = policy_group_name((enum policy_group)m.group);
+	const struct policy_config *cfg = policy_model_config(c->model);
+	enum shunt_action act = m.conf->failure_shunt == POLICY_SHUNT_DROP ? SHUNT_DROP : SHUNT_PASS;
+	if (m.conf->failure_shunt == POLICY_SHUNT_NONE) {
+		log_info("%s (%s): negotiation failed: %s; no failure shunt configured", text, group, AGENT_CORE_NO_IKE);
+		return;
+	}
+	struct kernel_error err;
+	if (shunt_install(c->shunts, &a->sel.src, &a->sel.dst, SHUNT_FAILURE, act, group, AGENT_CORE_NO_IKE,
+			  cfg->failure_shunt_lifetime_ms, &err) != 0) {
+		log_error("%s (%s): cannot install the failure shunt: %s", text, group, err.msg);
+		return;
+	}
+	/* The held packets are re-examined at once: they now meet the shunt. */
+	kernel_hold_release(c->k, &a->policy, 1, NULL);
+	log_info("%s (%s): negotiation failed: %s; failure shunt %s for %llus", text, group, AGENT_CORE_NO_IKE,
+		 act == SHUNT_DROP ? "%drop" : "%pass", (unsigned long long)(cfg->failure_shunt_lifetime_ms / 1000));
+}
+
+static void agent_core_on_event(const struct kernel_event *ev, void *ctx)
+{
+	if (ev->type == KERNEL_EVENT_ACQUIRE)
+		agent_core_on_acquire(ctx, &ev->u.acquire);
+}
+
+static void agent_core_readable(uv_poll_t *h, int status, int events)
+{
+	(void)status;
+	(void)events;
+	struct agent_core *c = h->data;
+	unsigned malformed = 0;
+	kernel_event_dispatch(c->k, agent_core_on_event, c, &malformed);
+	if (malformed)
+		log_warn("%u malformed kernel events ignored", malformed);
+}
+
+static int agent_core_kernel(struct agent_core *c, char *why, size_t whylen)
+{
+	struct kernel_error err;
+	struct kernel_cleanup_stats st;
+	if (kernel_open(&c->k, &err) != 0 || kernel_cleanup_stale(c->k, true, &st, &err) != 0) {
+		snprintf(why, whylen, "kernel: %s", err.msg);
+		return -1;
+	}
+	if (st.sas_removed || st.policies_removed)
+		log_info("removed %u SAs and %u policies left by an earlier run (kept %u group policies)", st.sas_removed,
+			 st.policies_removed, st.policies_kept);
+	const struct policy_plan *plan = policy_model_plan(c->model);
+	if (agent_core_has_traps(plan) && kernel_hold_enable(30, &err) != 0) {
+		snprintf(why, whylen, "cannot make the kernel hold trapped packets: %s", err.msg);
+		return -1;
+	}
+	int failed = plan_kernel_apply(c->k, plan, agent_core_report, c, NULL);
+	if (failed < 0) {
+		snprintf(why, whylen, "cannot install the kernel policy plan");
+		return -1;
+	}
+	c->policies = agent_core_count(plan);
+	return 0;
+}
+
+int agent_core_start(uv_loop_t *loop, const char *config_path, struct agent_core **out, char *why, size_t whylen)
+{
+	*out = NULL;
+	why[0] = '\0';
+	struct agent_core *c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return -1;
+	c->loop = loop;
+	snprintf(c->config, sizeof(c->config), "%s", config_path);
+	if (agent_core_load(c->config, &c->model, why, whylen) != 0 || agent_core_kernel(c, why, whylen) != 0 ||
+	    shunt_table_new(loop, c->k, NULL, NULL, &c->shunts) != 0) {
+		kernel_close(c->k);
+		policy_model_free(c->model);
+		free(c);
+		return -1;
+	}
+	uv_poll_init(loop, &c->events, kernel_event_fd(c->k));
+	c->events.data = c;
+	uv_poll_start(&c->events, UV_READABLE, agent_core_readable);
+	log_info("policy plan installed: %zu group rules, %u kernel policies", policy_model_rules(c->model), c->policies);
+	*out = c;
+	return 0;
+}
+
+int agent_core_reload(struct agent_core *c, char *why, size_t whylen)
+{
+	struct policy_model *next = NULL;
+	why[0] = '\0';
+	if (agent_core_load(c->config, &next, why, whylen) != 0)
+		return -1; /* the running model stays */
+	struct policy_plan_diff d;
+	if (policy_plan_diff(policy_model_plan(c->model), policy_model_plan(next), &d) != 0) {
+		policy_model_free(next);
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	struct plan_kernel_stats st;
+	if (agent_core_has_traps(policy_model_plan(next)))
+		kernel_hold_enable(30, NULL);
+	int r = plan_kernel_apply_diff(c->k, &d, agent_core_report, c, &st);
+	log_info("reloaded: %zu added, %zu removed, %zu changed plan entries (%u kernel policies installed, %u removed, "
+		 "%u failed)", d.nadded, d.nremoved, d.nchanged, st.installed, st.removed, st.failed);
+	policy_plan_diff_free(&d);
+	policy_model_free(c->model);
+	c->model = next;
+	c->policies = agent_core_count(policy_model_plan(next));
+	if (r < 0)
+		snprintf(why, whylen, "the kernel could not be updated");
+	return r < 0 ? -1 : 0;
+}
+
+static void agent_core_closed(uv_handle_t *h)
+{
+	struct agent_core *c = h->data;
+	kernel_close(c->k);
+	policy_model_free(c->model);
+	free(c);
+}
+
+void agent_core_stop(struct agent_core *c)
+{
+	if (c == NULL)
+		return;
+	shunt_table_free(c->shunts);
+	c->shunts = NULL;
+	uv_poll_stop(&c->events);
+	uv_close((uv_handle_t *)&c->events, agent_core_closed);
+	log_info("stopped; group policies stay in the kernel (private traffic is held or dropped, never clear)");
+}
+
+struct agent_core_lines {
+	void (*line)(void *ctx, const char *text);
+	void *ctx;
+	uint64_t now;
+};
+
+static void agent_core_shunt_line(void *ctx, const struct shunt_info *s)
+{
+	struct agent_core_lines *l = ctx;
+	char text[512];
+	shunt_format(s, l->now, text, sizeof(text));
+	l->line(l->ctx, text);
+}
+
+void agent_core_shuntstatus(struct agent_core *c, void (*line)(void *ctx, const char *text), void *ctx)
+{
+	struct agent_core_lines l = { line, ctx, uv_now(c->loop) };
+	shunt_table_each(c->shunts, agent_core_shunt_line, &l);
+}
+
+void agent_core_summary(const struct agent_core *c, char *out, size_t len)
+{
+	snprintf(out, len, "%zu group rules, %u kernel policies, %u shunts; %s", policy_model_rules(c->model),
+		 c->policies, shunt_table_count(c->shunts), AGENT_CORE_NO_IKE);
+}

@@ -1,0 +1,33 @@
+#ifndef SWANMESH_AGENT_CORE_H
+#define SWANMESH_AGENT_CORE_H
+/* The agent core on the daemon's loop: the policy model, the kernel policy
+ * plan, the kernel's events and the shunts. IKE negotiation is not built
+ * yet: a trapped packet's negotiation fails at once with that reason, and
+ * the group's failure shunt applies (pass for private-or-clear, drop for
+ * private), exactly as after any failed negotiation. */
+#include <stddef.h>
+
+#include <uv.h>
+
+struct agent_core;
+
+/* Loads config_path, cleans what an earlier run left (keeping the group
+ * policies: no hole while restarting), installs the plan and listens for
+ * ACQUIREs. *out owned by the caller (agent_core_stop). 0 or -1 + why. */
+int agent_core_start(uv_loop_t *loop, const char *config_path, struct agent_core **out, char *why, size_t whylen);
+
+/* Re-reads the configuration; only the difference reaches the kernel. A bad
+ * configuration is refused (why) and the running one stays. */
+int agent_core_reload(struct agent_core *c, char *why, size_t whylen);
+
+/* Removes the shunts and stops listening; the group policies (traps, drops)
+ * stay in the kernel: `private` traffic is never sent in clear while no
+ * agent runs. Frees c once the loop has closed its handles. */
+void agent_core_stop(struct agent_core *c);
+
+/* One line per shunt (shuntstatus), then a summary line. */
+void agent_core_shuntstatus(struct agent_core *c, void (*line)(void *ctx, const char *text), void *ctx);
+/* "N group rules, M kernel policies, K shunts" */
+void agent_core_summary(const struct agent_core *c, char *out, size_t len);
+
+#endif
