@@ -1,0 +1,593 @@
+/* engine.c: the engine object, its SA tables and the dispatch of input,
+ * timers and the agent's requests. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "engine_int.h"
+
+uint64_t eng_now(struct ike_engine *e)
+{
+	return e->env.now_ms(e->env.ctx);
+}
+
+__attribute__((format(printf, 4, 0))) static void eng_vlog(struct ike_engine *e, enum ike_log_level lvl,
+							   const char *prefix, const char *fmt, va_list ap)
+{
+	char msg[768];
+	int n = snprintf(msg, sizeof(msg), "%s", prefix);
+	if (n < 0 || (size_t)n >= sizeof(msg))
+		n = 0;
+	vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+	if (e->env.log != NULL)
+		e->env.log(e->env.ctx, lvl, msg);
+}
+
+void eng_log(struct ike_engine *e, enum ike_log_level lvl, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	eng_vlog(e, lvl, "", fmt, ap);
+	va_end(ap);
+}
+
+void eng_sa_log(const struct ike_sa *sa, enum ike_log_level lvl, const char *fmt, ...)
+{
+	char prefix[96], a[64];
+	snprintf(prefix, sizeof(prefix), "#%u %s: ", sa->serial, ike_addr_format(&sa->peer, a, sizeof(a)));
+	va_list ap;
+	va_start(ap, fmt);
+	eng_vlog(sa->e, lvl, prefix, fmt, ap);
+	va_end(ap);
+}
+
+const char *ike_addr_format(const struct ike_addr *a, char *buf, size_t len)
+{
+	if (inet_ntop(a->family == AF_INET6 ? AF_INET6 : AF_INET, a->ip, buf, (socklen_t)len) == NULL)
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+size_t eng_addr_len(const struct ike_addr *a)
+{
+	return a->family == AF_INET6 ? 16 : 4;
+}
+
+bool eng_addr_eq(const struct ike_addr *a, const struct ike_addr *b)
+{
+	return a->family == b->family && memcmp(a->ip, b->ip, eng_addr_len(a)) == 0;
+}
+
+int eng_addr_cmp_ip(const struct ike_addr *a, const struct ike_addr *b)
+{
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	return memcmp(a->ip, b->ip, eng_addr_len(a));
+}
+
+void eng_spi_bytes(uint64_t spi, uint8_t out[8])
+{
+	for (int i = 7; i >= 0; i--) {
+		out[i] = (uint8_t)spi;
+		spi >>= 8;
+	}
+}
+
+static const char *const fail_names[] = {
+	[IKE_FAIL_NONE] = "none", [IKE_FAIL_TIMEOUT] = "timeout", [IKE_FAIL_UNREACHABLE] = "unreachable",
+	[IKE_FAIL_NOTIFY] = "notify", [IKE_FAIL_AUTH] = "authentication", [IKE_FAIL_PROPOSAL] = "proposal",
+	[IKE_FAIL_TS] = "traffic-selectors", [IKE_FAIL_PROTOCOL] = "protocol", [IKE_FAIL_DELETED] = "deleted",
+	[IKE_FAIL_LOCAL] = "local", [IKE_FAIL_REFUSED] = "refused",
+};
+
+const char *ike_fail_reason_name(enum ike_fail_reason r)
+{
+	return (unsigned)r < sizeof(fail_names) / sizeof(fail_names[0]) ? fail_names[r] : "?";
+}
+
+int ike_engine_new(const struct ike_env *env, const struct ike_engine_conf *conf, struct ike_engine **out)
+{
+	*out = NULL;
+	if (env == NULL || env->send == NULL || env->timer_arm == NULL || env->timer_cancel == NULL ||
+	    env->now_ms == NULL || env->random == NULL || env->spi_alloc == NULL || env->peer_conf == NULL)
+		return -EINVAL;
+	struct ike_engine *e = calloc(1, sizeof(*e));
+	if (e == NULL)
+		return -ENOMEM;
+	e->env = *env;
+	if (conf != NULL)
+		e->conf = *conf;
+	if (e->conf.fragment_size == 0)
+		e->conf.fragment_size = 1280;
+	if (e->conf.retransmit_base_ms == 0)
+		e->conf.retransmit_base_ms = 500;
+	e->next_serial = 1;
+	if (env->random(env->ctx, e->cookie_secret, sizeof(e->cookie_secret)) != 0) {
+		free(e);
+		return -EIO;
+	}
+	*out = e;
+	return 0;
+}
+
+void ike_engine_free(struct ike_engine *e)
+{
+	if (e == NULL)
+		return;
+	e->freeing = true;
+	while (e->all != NULL)
+		eng_sa_free(e->all);
+	free(e);
+}
+
+static unsigned eng_bucket(uint64_t spi)
+{
+	return (unsigned)((spi ^ (spi >> 29) ^ (spi >> 47)) % ENG_HASH);
+}
+
+uint64_t eng_sa_local_spi(const struct ike_sa *sa)
+{
+	return sa->initiator ? sa->spi_i : sa->spi_r;
+}
+
+static void eng_unhash(struct ike_sa *sa)
+{
+	struct ike_sa **pp = &sa->e->hash[eng_bucket(eng_sa_local_spi(sa))];
+	for (; *pp != NULL; pp = &(*pp)->hnext)
+		if (*pp == sa) {
+			*pp = sa->hnext;
+			break;
+		}
+	sa->hnext = NULL;
+}
+
+void eng_sa_rehash(struct ike_sa *sa)
+{
+	eng_unhash(sa);
+	unsigned b = eng_bucket(eng_sa_local_spi(sa));
+	sa->hnext = sa->e->hash[b];
+	sa->e->hash[b] = sa;
+}
+
+struct ike_sa *eng_sa_by_spi(struct ike_engine *e, uint64_t spi)
+{
+	for (struct ike_sa *sa = e->hash[eng_bucket(spi)]; sa != NULL; sa = sa->hnext)
+		if (eng_sa_local_spi(sa) == spi)
+			return sa;
+	return NULL;
+}
+
+struct ike_sa *eng_sa_by_serial(struct ike_engine *e, uint32_t serial)
+{
+	for (struct ike_sa *sa = e->all; sa != NULL; sa = sa->next)
+		if (sa->serial == serial)
+			return sa;
+	return NULL;
+}
+
+/* A fresh, unused, non-zero local SPI. */
+static int eng_new_spi(struct ike_engine *e, uint64_t *spi)
+{
+	for (int tries = 0; tries < 8; tries++) {
+		uint8_t b[8];
+		if (e->env.random(e->env.ctx, b, sizeof(b)) != 0)
+			return -EIO;
+		uint64_t v = 0;
+		for (int i = 0; i < 8; i++)
+			v = v << 8 | b[i];
+		if (v != 0 && eng_sa_by_spi(e, v) == NULL) {
+			*spi = v;
+			return 0;
+		}
+	}
+	return -EAGAIN;
+}
+
+struct ike_sa *eng_sa_new(struct ike_engine *e, bool initiator, const struct ike_addr *local,
+			  const struct ike_addr *peer)
+{
+	struct ike_sa *sa = calloc(1, sizeof(*sa));
+	if (sa == NULL)
+		return NULL;
+	uint64_t spi;
+	if (eng_new_spi(e, &spi) != 0) {
+		free(sa);
+		return NULL;
+	}
+	sa->e = e;
+	sa->serial = e->next_serial++;
+	sa->initiator = initiator;
+	if (initiator)
+		sa->spi_i = spi;
+	else
+		sa->spi_r = spi;
+	sa->local = *local;
+	sa->peer = *peer;
+	sa->created_ms = eng_now(e);
+	ike_frag_reasm_init(&sa->reasm, ENG_REASM_MAX);
+	sa->next = e->all;
+	if (e->all != NULL)
+		e->all->prev = sa;
+	e->all = sa;
+	eng_sa_rehash(sa);
+	e->n_half_open++;
+	return sa;
+}
+
+static bool eng_sa_half_open(const struct ike_sa *sa)
+{
+	return sa->state != IKE_STATE_ESTABLISHED && sa->state != IKE_STATE_DELETING;
+}
+
+void eng_sa_free(struct ike_sa *sa)
+{
+	struct ike_engine *e = sa->e;
+	if (!e->freeing)
+		e->env.timer_cancel(e->env.ctx, sa->serial);
+	if (eng_sa_half_open(sa) && e->n_half_open > 0)
+		e->n_half_open--;
+	eng_unhash(sa);
+	if (sa->prev != NULL)
+		sa->prev->next = sa->next;
+	else
+		e->all = sa->next;
+	if (sa->next != NULL)
+		sa->next->prev = sa->prev;
+	ike_crypto_dh_free(sa->dh);
+	ike_crypto_keymat_ike_keys_free(&sa->keys);
+	ike_crypto_sk_free(sa->sk_in);
+	ike_crypto_sk_free(sa->sk_out);
+	free(sa->init_req);
+	free(sa->init_resp);
+	free(sa->cookie);
+	free(sa->pending_plain);
+	eng_out_free(&sa->req);
+	eng_out_free(&sa->resp);
+	ike_frag_reasm_free(&sa->reasm);
+	memset(sa, 0, sizeof(*sa));
+	free(sa);
+}
+
+void eng_sa_established(struct ike_sa *sa)
+{
+	if (eng_sa_half_open(sa) && sa->e->n_half_open > 0)
+		sa->e->n_half_open--;
+	sa->state = IKE_STATE_ESTABLISHED;
+	sa->established_ms = eng_now(sa->e);
+	sa->e->cnt.established++;
+	if (sa->conf.ike_lifetime_ms != 0)
+		sa->expire_ms = sa->established_ms + sa->conf.ike_lifetime_ms;
+	if (sa->conf.liveness_ms != 0)
+		sa->liveness_next = sa->established_ms + sa->conf.liveness_ms;
+	/* No secrets of the exchange are needed any more. */
+	ike_crypto_dh_free(sa->dh);
+	sa->dh = NULL;
+}
+
+void eng_sa_drop(struct ike_sa *sa)
+{
+	eng_child_down_all(sa);
+	eng_sa_free(sa);
+}
+
+void eng_sa_fail(struct ike_sa *sa, enum ike_fail_reason reason, uint16_t notify, const char *fmt, ...)
+{
+	struct ike_engine *e = sa->e;
+	struct ike_failure f;
+	memset(&f, 0, sizeof(f));
+	f.ike_serial = sa->serial;
+	f.group = sa->conf.group;
+	f.local = sa->local;
+	f.peer = sa->peer;
+	f.initiator = sa->initiator;
+	f.established = sa->state == IKE_STATE_ESTABLISHED || sa->state == IKE_STATE_DELETING;
+	f.reason = reason;
+	f.notify = notify;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(f.why, sizeof(f.why), fmt, ap);
+	va_end(ap);
+	eng_sa_log(sa, IKE_LOG_INFO, "IKE SA failed: %s", f.why);
+	e->cnt.failed++;
+	eng_child_down_all(sa);
+	eng_sa_free(sa);
+	if (e->env.ike_failed != NULL)
+		e->env.ike_failed(e->env.ctx, &f);
+}
+
+/* The earliest of the SA's deadlines. */
+void eng_sa_schedule(struct ike_sa *sa)
+{
+	struct ike_engine *e = sa->e;
+	uint64_t now = eng_now(e), next = UINT64_MAX;
+	if (sa->req_busy)
+		next = sa->req_next;
+	else if (sa->state == IKE_STATE_ESTABLISHED && sa->liveness_next != 0)
+		next = sa->liveness_next;
+	if (sa->expire_ms != 0 && sa->expire_ms < next)
+		next = sa->expire_ms;
+	if (sa->state == IKE_STATE_INIT_RECEIVED || sa->state == IKE_STATE_AUTH_WAIT_KEY) {
+		/* A half-open responder SA waits at most the retransmit timeout. */
+		uint64_t t = sa->created_ms + (sa->conf.retransmit_timeout_ms ? sa->conf.retransmit_timeout_ms : 30000);
+		if (t < next)
+			next = t;
+	}
+	if (next == UINT64_MAX) {
+		e->env.timer_cancel(e->env.ctx, sa->serial);
+		return;
+	}
+	e->env.timer_arm(e->env.ctx, sa->serial, next > now ? next - now : 0);
+}
+
+static void eng_sa_timer(struct ike_sa *sa)
+{
+	uint64_t now = eng_now(sa->e);
+	if (sa->req_busy && now >= sa->req_next) {
+		eng_retransmit_due(sa); /* may free sa */
+		return;
+	}
+	if ((sa->state == IKE_STATE_INIT_RECEIVED || sa->state == IKE_STATE_AUTH_WAIT_KEY) &&
+	    now >= sa->created_ms + (sa->conf.retransmit_timeout_ms ? sa->conf.retransmit_timeout_ms : 30000)) {
+		eng_sa_log(sa, IKE_LOG_INFO, "half-open responder SA expired");
+		eng_sa_free(sa);
+		return;
+	}
+	if (sa->expire_ms != 0 && now >= sa->expire_ms) {
+		/* Lifetime over: delete; the next packet negotiates a fresh SA. */
+		eng_sa_log(sa, IKE_LOG_INFO, "lifetime expired, deleting");
+		sa->expire_ms = 0;
+		if (eng_info_send_delete(sa) != 0)
+			eng_sa_drop(sa);
+		return;
+	}
+	if (sa->state == IKE_STATE_ESTABLISHED && sa->liveness_next != 0 && now >= sa->liveness_next) {
+		sa->liveness_next = now + sa->conf.liveness_ms;
+		if (!sa->req_busy && now - sa->last_rx_ms >= sa->conf.liveness_ms)
+			eng_info_send_liveness(sa);
+	}
+	eng_sa_schedule(sa);
+}
+
+void ike_timer_fired(struct ike_engine *e, uint64_t token)
+{
+	struct ike_sa *sa = eng_sa_by_serial(e, (uint32_t)token);
+	if (sa != NULL)
+		eng_sa_timer(sa);
+}
+
+/* Any SA with peer (from local), not being deleted. */
+static struct ike_sa *eng_sa_with_peer(struct ike_engine *e, const struct ike_addr *peer)
+{
+	for (struct ike_sa *sa = e->all; sa != NULL; sa = sa->next)
+		if (eng_addr_eq(&sa->peer, peer) && sa->state != IKE_STATE_DELETING)
+			return sa;
+	return NULL;
+}
+
+int ike_initiate(struct ike_engine *e, const struct ike_addr *local, const struct ike_addr *peer)
+{
+	if (local->family != peer->family)
+		return -EINVAL;
+	if (eng_sa_with_peer(e, peer) != NULL)
+		return 0;
+	struct ike_sa *sa = eng_sa_new(e, true, local, peer);
+	if (sa == NULL)
+		return -ENOMEM;
+	char why[256] = "";
+	if (e->env.peer_conf(e->env.ctx, local, peer, true, &sa->conf, why, sizeof(why)) != 0) {
+		eng_sa_fail(sa, IKE_FAIL_REFUSED, 0, "%s", why[0] ? why : "refused by local policy");
+		return -EPERM;
+	}
+	if (sa->conf.n_ike == 0 || sa->conf.n_esp == 0) {
+		eng_sa_fail(sa, IKE_FAIL_LOCAL, 0, "no IKE or ESP proposals configured");
+		return -EINVAL;
+	}
+	int r = eng_init_start(sa);
+	if (r != 0) {
+		eng_sa_fail(sa, IKE_FAIL_LOCAL, 0, "cannot start IKE_SA_INIT (%s)", strerror(-r));
+		return r;
+	}
+	return 0;
+}
+
+void ike_unreachable(struct ike_engine *e, const struct ike_addr *peer, const char *why)
+{
+	struct ike_sa *next;
+	for (struct ike_sa *sa = e->all; sa != NULL; sa = next) {
+		next = sa->next;
+		if (eng_addr_eq(&sa->peer, peer) && sa->initiator && sa->state == IKE_STATE_INIT_SENT)
+			eng_sa_fail(sa, IKE_FAIL_UNREACHABLE, 0, "no IKE daemon: %s", why ? why : "unreachable");
+	}
+}
+
+void ike_peer_key_done(struct ike_engine *e, uint64_t token, SECKEYPublicKey *key, const char *why)
+{
+	struct ike_sa *sa = eng_sa_by_serial(e, (uint32_t)token);
+	if (sa == NULL || sa->state != IKE_STATE_AUTH_WAIT_KEY) {
+		if (key != NULL)
+			SECKEY_DestroyPublicKey(key);
+		return;
+	}
+	eng_auth_key_done(sa, key, why);
+}
+
+int ike_delete_peer(struct ike_engine *e, const struct ike_addr *peer)
+{
+	int n = 0;
+	struct ike_sa *next;
+	for (struct ike_sa *sa = e->all; sa != NULL; sa = next) {
+		next = sa->next;
+		if (!eng_addr_eq(&sa->peer, peer))
+			continue;
+		n++;
+		if (sa->state != IKE_STATE_ESTABLISHED || eng_info_send_delete(sa) != 0)
+			eng_sa_drop(sa);
+	}
+	return n;
+}
+
+void ike_delete_all(struct ike_engine *e)
+{
+	/* One Delete each, without waiting for answers: we are going away. */
+	while (e->all != NULL) {
+		struct ike_sa *sa = e->all;
+		if (sa->state == IKE_STATE_ESTABLISHED) {
+			sa->req_busy = false;
+			eng_info_send_delete(sa);
+		}
+		eng_sa_drop(sa);
+	}
+}
+
+static const char *const state_names[] = {
+	[IKE_STATE_INIT_SENT] = "IKE_SA_INIT sent", [IKE_STATE_INIT_RECEIVED] = "IKE_SA_INIT answered",
+	[IKE_STATE_AUTH_SENT] = "IKE_AUTH sent", [IKE_STATE_AUTH_WAIT_KEY] = "waiting for the peer's key",
+	[IKE_STATE_ESTABLISHED] = "established", [IKE_STATE_DELETING] = "deleting",
+};
+
+void ike_engine_each_sa(struct ike_engine *e, ike_sa_each_cb cb, void *ctx)
+{
+	for (struct ike_sa *sa = e->all; sa != NULL; sa = sa->next) {
+		struct ike_sa_info i;
+		memset(&i, 0, sizeof(i));
+		i.serial = sa->serial;
+		i.local = sa->local;
+		i.peer = sa->peer;
+		i.spi_i = sa->spi_i;
+		i.spi_r = sa->spi_r;
+		i.initiator = sa->initiator;
+		i.state = sa->state;
+		i.state_name = state_names[sa->state];
+		i.group = sa->conf.group;
+		i.suite = sa->suite;
+		i.peer_id = sa->peer_id;
+		i.peer_auth = sa->peer_auth;
+		i.established_ms = sa->established_ms;
+		i.n_children = sa->n_children;
+		cb(ctx, &i);
+	}
+}
+
+void ike_engine_counters(const struct ike_engine *e, struct ike_counters *out)
+{
+	*out = e->cnt;
+	out->half_open = e->n_half_open;
+}
+
+/* A message on an existing SA: decrypt, order by message id, dispatch. */
+static void eng_input_sa(struct ike_sa *sa, uint8_t *buf, size_t len, const struct ike_msg *m)
+{
+	bool response = (m->hdr.flags & IKE_FLAG_R) != 0;
+	if (response) {
+		if (!sa->req_busy || m->hdr.msg_id != sa->req_msgid || m->hdr.exchange != sa->req_exch) {
+			sa->e->cnt.dropped_malformed++;
+			return;
+		}
+	} else if (m->hdr.msg_id + 1 == sa->peer_msgid && sa->have_resp) {
+		eng_send_out(sa, &sa->resp); /* a retransmitted request */
+		sa->e->cnt.retransmits++;
+		return;
+	} else if (m->hdr.msg_id != sa->peer_msgid) {
+		sa->e->cnt.dropped_malformed++;
+		return;
+	}
+	uint8_t *plain = NULL, first = 0;
+	size_t plen = 0;
+	int r = eng_open(sa, buf, len, m, &plain, &plen, &first);
+	if (r != 0) {
+		if (r < 0)
+			sa->e->cnt.dropped_auth++;
+		return;
+	}
+	sa->last_rx_ms = eng_now(sa->e);
+	uint32_t id = m->hdr.msg_id;
+	switch (m->hdr.exchange) {
+	case IKE_EXCH_IKE_AUTH:
+		if (response)
+			eng_auth_response(sa, plain, plen, first);
+		else
+			eng_auth_request(sa, id, plain, plen, first); /* takes plain */
+		if (!response)
+			plain = NULL;
+		break;
+	case IKE_EXCH_INFORMATIONAL:
+		if (response)
+			eng_info_response(sa, plain, plen, first);
+		else
+			eng_info_request(sa, id, plain, plen, first);
+		break;
+	case IKE_EXCH_CREATE_CHILD_SA:
+		if (!response) {
+			/* Rekeying is done by a fresh IKE SA: refuse politely. */
+			struct eng_chain c;
+			eng_chain_init(&c);
+			eng_chain_notify(&c, 0, IKE_N_NO_ADDITIONAL_SAS, NULL, 0, NULL, 0);
+			struct eng_out o;
+			if (c.wr.err == 0 &&
+			    eng_seal(sa, IKE_EXCH_CREATE_CHILD_SA, id, true, c.first, c.wr.buf, c.wr.len, &o) == 0)
+				eng_respond(sa, &o);
+			eng_chain_free(&c);
+		}
+		break;
+	default:
+		sa->e->cnt.dropped_malformed++;
+	}
+	free(plain);
+}
+
+void ike_input(struct ike_engine *e, const uint8_t *buf, size_t len, const struct ike_addr *from,
+	       const struct ike_addr *to)
+{
+	e->cnt.rx++;
+	if (len < IKE_HDR_LEN || len > 65535) {
+		e->cnt.dropped_malformed++;
+		return;
+	}
+	/* Our own copy: decryption works in place, and parsed pointers borrow it. */
+	uint8_t *copy = malloc(len);
+	struct ike_msg *m = malloc(sizeof(*m));
+	if (copy == NULL || m == NULL)
+		goto out;
+	memcpy(copy, buf, len);
+	int r = ike_msg_parse(copy, len, m);
+	if (r != 0) {
+		e->cnt.dropped_malformed++;
+		if (r == IKE_N_INVALID_MAJOR_VERSION && len >= IKE_HDR_LEN && !(copy[19] & IKE_FLAG_R))
+			eng_log(e, IKE_LOG_DEBUG, "IKE version %u from a peer: not supported", copy[17] >> 4);
+		goto out;
+	}
+	bool from_initiator = (m->hdr.flags & IKE_FLAG_I) != 0;
+	if (m->hdr.exchange == IKE_EXCH_IKE_SA_INIT && !(m->hdr.flags & IKE_FLAG_R)) {
+		if (from_initiator && m->hdr.spi_r == 0 && m->hdr.msg_id == 0)
+			eng_init_request(e, copy, len, m, from, to);
+		else
+			e->cnt.dropped_malformed++;
+		goto out;
+	}
+	uint64_t ours = from_initiator ? m->hdr.spi_r : m->hdr.spi_i;
+	struct ike_sa *sa = eng_sa_by_spi(e, ours);
+	if (sa == NULL || !eng_addr_eq(&sa->peer, from) || sa->initiator == from_initiator ||
+	    (sa->initiator && m->hdr.exchange != IKE_EXCH_IKE_SA_INIT && sa->spi_r != m->hdr.spi_r) ||
+	    (!sa->initiator && sa->spi_i != m->hdr.spi_i)) {
+		e->cnt.dropped_unknown_spi++;
+		goto out;
+	}
+	if (m->hdr.exchange == IKE_EXCH_IKE_SA_INIT) {
+		if (sa->state == IKE_STATE_INIT_SENT && m->hdr.msg_id == 0)
+			eng_init_response(sa, copy, len, m);
+		goto out;
+	}
+	if (sa->state == IKE_STATE_INIT_SENT || sa->sk_in == NULL) {
+		e->cnt.dropped_malformed++;
+		goto out;
+	}
+	/* The peer may have moved ports (NAT): answer where it spoke from. */
+	sa->peer.port = from->port;
+	eng_input_sa(sa, copy, len, m);
+out:
+	free(m);
+	free(copy);
+}

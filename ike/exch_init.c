@@ -1,0 +1,440 @@
+/* exch_init.c: the IKE_SA_INIT exchange (RFC 7296 1.2), both roles:
+ * proposals, KE (with the INVALID_KE_PAYLOAD retry), nonces, COOKIE under
+ * half-open load, NAT detection, fragmentation and signature hash
+ * notifies, simultaneous initiation, and the IKE SA keys. */
+#include <errno.h>
+#include <pk11pub.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_int.h"
+#include "ike/ike_names.h"
+
+#define ENG_COOKIE_LEN 32
+#define ENG_MAX_KE_RETRIES 2
+
+/* RFC 7427 4: SHA2-256, SHA2-384, SHA2-512. */
+static const uint8_t sig_hashes[] = { 0, 2, 0, 3, 0, 4 };
+
+static uint8_t *eng_dup(const uint8_t *p, size_t n)
+{
+	uint8_t *d = malloc(n ? n : 1);
+	if (d != NULL)
+		memcpy(d, p, n);
+	return d;
+}
+
+/* NAT_DETECTION_*_IP data: SHA-1(SPIi | SPIr | IP | port). */
+static void eng_nat_hash(uint64_t spi_i, uint64_t spi_r, const struct ike_addr *a, uint8_t out[20])
+{
+	uint8_t in[8 + 8 + 16 + 2];
+	size_t al = eng_addr_len(a);
+	eng_spi_bytes(spi_i, in);
+	eng_spi_bytes(spi_r, in + 8);
+	memcpy(in + 16, a->ip, al);
+	in[16 + al] = (uint8_t)(a->port >> 8);
+	in[17 + al] = (uint8_t)a->port;
+	if (PK11_HashBuf(SEC_OID_SHA1, out, in, (PRInt32)(18 + al)) != SECSuccess)
+		memset(out, 0, 20);
+}
+
+/* The notifies that go into both IKE_SA_INIT messages. */
+static void eng_init_notifies(struct ike_sa *sa, struct ike_build *b, uint64_t spi_r)
+{
+	uint8_t h[2][20];
+	eng_nat_hash(sa->spi_i, spi_r, &sa->local, h[0]);
+	eng_nat_hash(sa->spi_i, spi_r, &sa->peer, h[1]);
+	static const uint16_t types[] = { IKE_N_NAT_DETECTION_SOURCE_IP, IKE_N_NAT_DETECTION_DESTINATION_IP,
+					  IKE_N_IKEV2_FRAGMENTATION_SUPPORTED, IKE_N_SIGNATURE_HASH_ALGORITHMS };
+	for (unsigned i = 0; i < 4; i++) {
+		struct ike_notify n;
+		memset(&n, 0, sizeof(n));
+		n.type = types[i];
+		if (i < 2) {
+			n.data.ptr = h[i];
+			n.data.len = 20;
+		} else if (i == 3) {
+			n.data.ptr = sig_hashes;
+			n.data.len = sizeof(sig_hashes);
+		}
+		ike_build_payload_begin(b, IKE_PT_NOTIFY, 0);
+		ike_payload_notify_build(b->wr, &n);
+	}
+}
+
+static void eng_put_ke_nonce(struct ike_sa *sa, struct ike_build *b, const uint8_t *nonce, size_t nlen)
+{
+	uint8_t pub[512];
+	size_t plen = 0;
+	if (ike_crypto_dh_public(sa->dh, pub, sizeof(pub), &plen) != 0)
+		ike_wire_wr_fail(b->wr, -EIO);
+	struct ike_ke ke = { .group = sa->dh_group, .data = { pub, plen } };
+	ike_build_payload_begin(b, IKE_PT_KE, 0);
+	ike_payload_ke_build(b->wr, &ke);
+	struct ike_nonce n = { .data = { nonce, nlen } };
+	ike_build_payload_begin(b, IKE_PT_NONCE, 0);
+	ike_payload_nonce_build(b->wr, &n);
+}
+
+static int eng_init_send_request(struct ike_sa *sa)
+{
+	struct ike_hdr h;
+	memset(&h, 0, sizeof(h));
+	h.spi_i = sa->spi_i;
+	h.major = IKE_MAJOR_VERSION;
+	h.exchange = IKE_EXCH_IKE_SA_INIT;
+	h.flags = IKE_FLAG_I;
+	struct ike_wr wr;
+	struct ike_build b;
+	ike_wire_wr_init_dyn(&wr, IKE_WIRE_WR_MAX_DEFAULT);
+	ike_build_init(&b, &wr, &h);
+	if (sa->cookie != NULL) {
+		struct ike_notify n = { .type = IKE_N_COOKIE, .data = { sa->cookie, sa->cookie_len } };
+		ike_build_payload_begin(&b, IKE_PT_NOTIFY, 0);
+		ike_payload_notify_build(&wr, &n);
+	}
+	struct ike_sa_payload sap;
+	eng_proposal_build_ike(&sa->conf, NULL, 0, &sap);
+	ike_build_payload_begin(&b, IKE_PT_SA, 0);
+	ike_payload_sa_build(&wr, &sap);
+	eng_put_ke_nonce(sa, &b, sa->ni, sa->ni_len);
+	eng_init_notifies(sa, &b, 0);
+	int r = ike_build_finish(&b);
+	struct eng_out o;
+	if (r == 0)
+		r = eng_out_take(&wr, &o);
+	ike_wire_wr_free(&wr);
+	if (r != 0)
+		return r;
+	free(sa->init_req);
+	sa->init_req = eng_dup(o.buf[0], o.len[0]);
+	sa->init_req_len = o.len[0];
+	if (sa->init_req == NULL) {
+		eng_out_free(&o);
+		return -ENOMEM;
+	}
+	sa->next_msgid = 0;
+	return eng_request(sa, IKE_EXCH_IKE_SA_INIT, &o);
+}
+
+static int eng_new_dh(struct ike_sa *sa, uint16_t group)
+{
+	ike_crypto_dh_free(sa->dh);
+	sa->dh = NULL;
+	sa->dh_group = group;
+	return ike_crypto_dh_new(group, &sa->dh);
+}
+
+int eng_init_start(struct ike_sa *sa)
+{
+	int r;
+	sa->state = IKE_STATE_INIT_SENT;
+	sa->ni_len = ENG_NONCE_LEN;
+	if ((r = sa->e->env.random(sa->e->env.ctx, sa->ni, sa->ni_len)) != 0)
+		return r;
+	if ((r = eng_new_dh(sa, sa->conf.ike[0].dh)) != 0)
+		return r;
+	char a[64];
+	eng_log(sa->e, IKE_LOG_DEBUG, "#%u: initiating IKE_SA_INIT with %s", sa->serial,
+		ike_addr_format(&sa->peer, a, sizeof(a)));
+	return eng_init_send_request(sa);
+}
+
+int eng_init_keys(struct ike_sa *sa, const uint8_t *peer_ke, size_t peer_ke_len)
+{
+	PK11SymKey *gir = NULL, *seed = NULL;
+	struct ike_crypto_sizes sz;
+	uint8_t si[8], sr[8];
+	const struct ike_suite *s = &sa->suite;
+	int r;
+	if ((r = ike_crypto_dh_derive(sa->dh, peer_ke, peer_ke_len, &gir)) != 0)
+		goto out;
+	if ((r = ike_crypto_keymat_skeyseed(s->prf, sa->ni, sa->ni_len, sa->nr, sa->nr_len, gir, &seed)) != 0)
+		goto out;
+	if ((r = ike_crypto_algs_sizes(s->prf, s->encr, s->key_bits, s->integ, &sz)) != 0)
+		goto out;
+	eng_spi_bytes(sa->spi_i, si);
+	eng_spi_bytes(sa->spi_r, sr);
+	if ((r = ike_crypto_keymat_ike_sa(s->prf, seed, sa->ni, sa->ni_len, sa->nr, sa->nr_len, si, sr, &sz,
+					  &sa->keys)) != 0)
+		goto out;
+	struct ike_crypto_ike_keys *k = &sa->keys;
+	PK11SymKey *eo = sa->initiator ? k->sk_ei : k->sk_er, *ao = sa->initiator ? k->sk_ai : k->sk_ar;
+	PK11SymKey *ein = sa->initiator ? k->sk_er : k->sk_ei, *ain = sa->initiator ? k->sk_ar : k->sk_ai;
+	if ((r = ike_crypto_sk_new(s->encr, s->key_bits, s->integ, eo, ao, &sa->sk_out)) != 0)
+		goto out;
+	r = ike_crypto_sk_new(s->encr, s->key_bits, s->integ, ein, ain, &sa->sk_in);
+out:
+	if (gir != NULL)
+		PK11_FreeSymKey(gir);
+	if (seed != NULL)
+		PK11_FreeSymKey(seed);
+	return r;
+}
+
+static const struct ike_notify *eng_find_notify(const struct ike_msg *m, uint16_t type)
+{
+	for (unsigned i = 0; i < m->n_notify; i++)
+		if (m->notify[i].type == type)
+			return &m->notify[i];
+	return NULL;
+}
+
+/* COOKIE = SHA-256(secret | Ni | IPi | SPIi) (RFC 7296 2.6). */
+static void eng_cookie(struct ike_engine *e, const struct ike_msg *m, const struct ike_addr *from,
+		       uint8_t out[ENG_COOKIE_LEN])
+{
+	uint8_t in[32 + IKE_NONCE_MAX + 16 + 8];
+	size_t n = 0;
+	memcpy(in, e->cookie_secret, 32);
+	n = 32;
+	memcpy(in + n, m->nonce.data.ptr, m->nonce.data.len);
+	n += m->nonce.data.len;
+	memcpy(in + n, from->ip, eng_addr_len(from));
+	n += eng_addr_len(from);
+	eng_spi_bytes(m->hdr.spi_i, in + n);
+	n += 8;
+	if (PK11_HashBuf(SEC_OID_SHA256, out, in, (PRInt32)n) != SECSuccess)
+		memset(out, 0, ENG_COOKIE_LEN);
+}
+
+/* Under half-open load, only initiators that return our COOKIE get state. */
+static bool eng_cookie_ok(struct ike_engine *e, const struct ike_msg *m, const struct ike_addr *from,
+			  const struct ike_addr *to)
+{
+	if (e->conf.half_open_cookie == 0 || e->n_half_open < e->conf.half_open_cookie)
+		return true;
+	uint8_t want[ENG_COOKIE_LEN];
+	eng_cookie(e, m, from, want);
+	const struct ike_notify *c = eng_find_notify(m, IKE_N_COOKIE);
+	if (c != NULL && c->data.len == ENG_COOKIE_LEN && NSS_SecureMemcmp(c->data.ptr, want, ENG_COOKIE_LEN) == 0)
+		return true;
+	eng_send_bare_notify(e, &m->hdr, IKE_N_COOKIE, want, sizeof(want), to, from);
+	e->cnt.cookies_sent++;
+	return false;
+}
+
+/* Both ends initiated at once: the lower address keeps its initiation and
+ * ignores the other's; the higher address abandons its own and answers.
+ * Exactly one IKE SA results. Returns true when the request is to be
+ * ignored. */
+static bool eng_simultaneous(struct ike_engine *e, const struct ike_addr *from, const struct ike_addr *to)
+{
+	struct ike_sa *next;
+	for (struct ike_sa *sa = e->all; sa != NULL; sa = next) {
+		next = sa->next;
+		if (!sa->initiator || !eng_addr_eq(&sa->peer, from) ||
+		    (sa->state != IKE_STATE_INIT_SENT && sa->state != IKE_STATE_AUTH_SENT))
+			continue;
+		if (eng_addr_cmp_ip(to, from) < 0)
+			return true;
+		eng_sa_log(sa, IKE_LOG_INFO, "simultaneous initiation: the peer's IKE SA is kept, ours abandoned");
+		eng_sa_free(sa); /* silently: the peer's negotiation replaces it */
+	}
+	return false;
+}
+
+/* The responder's checks of a request; 0 or the notify to answer. */
+static uint16_t eng_init_choose(struct ike_sa *sa, const struct ike_msg *m, uint8_t ke_group_buf[2])
+{
+	if (!m->has_sa || !m->has_ke || !m->has_nonce)
+		return IKE_N_INVALID_SYNTAX;
+	const struct ike_proposal *prop = NULL;
+	if (eng_proposal_select(sa->conf.ike, sa->conf.n_ike, &m->sa, IKE_PROTO_IKE, m->ke.group, &sa->suite,
+				&prop) < 0)
+		return IKE_N_NO_PROPOSAL_CHOSEN;
+	if (sa->suite.dh != m->ke.group) {
+		ke_group_buf[0] = (uint8_t)(sa->suite.dh >> 8);
+		ke_group_buf[1] = (uint8_t)sa->suite.dh;
+		return IKE_N_INVALID_KE_PAYLOAD;
+	}
+	if (ike_crypto_dh_check_peer(m->ke.group, m->ke.data.ptr, m->ke.data.len) != 0)
+		return IKE_N_INVALID_SYNTAX;
+	sa->suite_num = prop->num;
+	return 0;
+}
+
+static int eng_init_send_response(struct ike_sa *sa)
+{
+	struct ike_hdr h;
+	memset(&h, 0, sizeof(h));
+	h.spi_i = sa->spi_i;
+	h.spi_r = sa->spi_r;
+	h.major = IKE_MAJOR_VERSION;
+	h.exchange = IKE_EXCH_IKE_SA_INIT;
+	h.flags = IKE_FLAG_R;
+	struct ike_wr wr;
+	struct ike_build b;
+	ike_wire_wr_init_dyn(&wr, IKE_WIRE_WR_MAX_DEFAULT);
+	ike_build_init(&b, &wr, &h);
+	struct ike_sa_payload sap;
+	memset(&sap, 0, sizeof(sap));
+	eng_suite_to_prop(&sa->suite, IKE_PROTO_IKE, sa->suite_num, NULL, 0, &sap.prop[0]);
+	sap.n_proposals = 1;
+	ike_build_payload_begin(&b, IKE_PT_SA, 0);
+	ike_payload_sa_build(&wr, &sap);
+	eng_put_ke_nonce(sa, &b, sa->nr, sa->nr_len);
+	eng_init_notifies(sa, &b, sa->spi_r);
+	int r = ike_build_finish(&b);
+	struct eng_out o;
+	if (r == 0)
+		r = eng_out_take(&wr, &o);
+	ike_wire_wr_free(&wr);
+	if (r != 0)
+		return r;
+	sa->init_resp = eng_dup(o.buf[0], o.len[0]);
+	sa->init_resp_len = o.len[0];
+	if (sa->init_resp == NULL) {
+		eng_out_free(&o);
+		return -ENOMEM;
+	}
+	return eng_respond(sa, &o);
+}
+
+/* A retransmitted request of an SA we answered: the same answer again. */
+static bool eng_init_duplicate(struct ike_engine *e, const struct ike_msg *m, const struct ike_addr *from)
+{
+	for (struct ike_sa *sa = e->all; sa != NULL; sa = sa->next)
+		if (!sa->initiator && sa->spi_i == m->hdr.spi_i && eng_addr_eq(&sa->peer, from)) {
+			if (sa->state == IKE_STATE_INIT_RECEIVED && sa->init_resp != NULL) {
+				e->env.send(e->env.ctx, sa->init_resp, sa->init_resp_len, &sa->local, &sa->peer);
+				e->cnt.tx++;
+				e->cnt.retransmits++;
+			}
+			return true;
+		}
+	return false;
+}
+
+static void eng_init_refuse(struct ike_sa *sa, const struct ike_msg *m, uint16_t notify, const uint8_t *data,
+			    size_t len, const char *why)
+{
+	char a[64];
+	eng_log(sa->e, IKE_LOG_INFO, "%s: IKE_SA_INIT refused with %s: %s", ike_addr_format(&sa->peer, a, sizeof(a)),
+		ike_name_notify(notify), why);
+	eng_send_bare_notify(sa->e, &m->hdr, notify, data, len, &sa->local, &sa->peer);
+	eng_sa_free(sa);
+}
+
+void eng_init_request(struct ike_engine *e, const uint8_t *buf, size_t len, const struct ike_msg *m,
+		      const struct ike_addr *from, const struct ike_addr *to)
+{
+	if (eng_init_duplicate(e, m, from))
+		return;
+	if (e->conf.half_open_max != 0 && e->n_half_open >= e->conf.half_open_max) {
+		e->cnt.dropped_malformed++;
+		eng_log(e, IKE_LOG_WARN, "half-open limit (%u) reached: IKE_SA_INIT dropped", e->conf.half_open_max);
+		return;
+	}
+	if (!m->has_nonce || !eng_cookie_ok(e, m, from, to) || eng_simultaneous(e, from, to))
+		return;
+	struct ike_sa *sa = eng_sa_new(e, false, to, from);
+	if (sa == NULL)
+		return;
+	sa->spi_i = m->hdr.spi_i;
+	sa->state = IKE_STATE_INIT_RECEIVED;
+	char why[256] = "";
+	if (e->env.peer_conf(e->env.ctx, to, from, false, &sa->conf, why, sizeof(why)) != 0) {
+		eng_init_refuse(sa, m, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0, why[0] ? why : "refused by local policy");
+		return;
+	}
+	uint8_t grp[2];
+	uint16_t n = eng_init_choose(sa, m, grp);
+	if (n != 0) {
+		eng_init_refuse(sa, m, n, n == IKE_N_INVALID_KE_PAYLOAD ? grp : NULL,
+				n == IKE_N_INVALID_KE_PAYLOAD ? 2 : 0,
+				n == IKE_N_NO_PROPOSAL_CHOSEN ? "no proposal of the peer is acceptable" :
+				n == IKE_N_INVALID_KE_PAYLOAD ? "asking for another key exchange group" :
+								"malformed request");
+		return;
+	}
+	sa->ni_len = m->nonce.data.len;
+	memcpy(sa->ni, m->nonce.data.ptr, sa->ni_len);
+	sa->nr_len = ENG_NONCE_LEN;
+	sa->peer_frag = eng_find_notify(m, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED) != NULL;
+	sa->init_req = eng_dup(buf, len);
+	sa->init_req_len = len;
+	if (sa->init_req == NULL || e->env.random(e->env.ctx, sa->nr, sa->nr_len) != 0 ||
+	    eng_new_dh(sa, sa->suite.dh) != 0 || eng_init_keys(sa, m->ke.data.ptr, m->ke.data.len) != 0) {
+		eng_init_refuse(sa, m, IKE_N_INVALID_SYNTAX, NULL, 0, "key exchange failed (bad KE value?)");
+		return;
+	}
+	if (eng_init_send_response(sa) != 0) {
+		eng_sa_free(sa);
+		return;
+	}
+	eng_sa_schedule(sa);
+}
+
+/* INVALID_KE_PAYLOAD or COOKIE: try again; true when handled. */
+static bool eng_init_retry(struct ike_sa *sa, const struct ike_msg *m)
+{
+	const struct ike_notify *ke = eng_find_notify(m, IKE_N_INVALID_KE_PAYLOAD);
+	if (ke != NULL && ke->data.len == 2) {
+		uint16_t g = (uint16_t)(ke->data.ptr[0] << 8 | ke->data.ptr[1]);
+		bool ours = false;
+		for (unsigned i = 0; i < sa->conf.n_ike; i++)
+			ours |= sa->conf.ike[i].dh == g;
+		if (!ours || g == sa->dh_group || sa->ke_retries++ >= ENG_MAX_KE_RETRIES) {
+			eng_sa_fail(sa, IKE_FAIL_PROPOSAL, IKE_N_INVALID_KE_PAYLOAD,
+				    "the peer wants key exchange group %u, which we do not offer", g);
+			return true;
+		}
+		eng_sa_log(sa, IKE_LOG_INFO, "peer asked for key exchange group %u: retrying", g);
+		if (eng_new_dh(sa, g) != 0 || eng_init_send_request(sa) != 0)
+			eng_sa_fail(sa, IKE_FAIL_LOCAL, 0, "cannot retry with group %u", g);
+		return true;
+	}
+	const struct ike_notify *c = eng_find_notify(m, IKE_N_COOKIE);
+	if (c != NULL) {
+		if (c->data.len < 1 || c->data.len > 64 || sa->cookie != NULL) {
+			eng_sa_fail(sa, IKE_FAIL_PROTOCOL, IKE_N_COOKIE, "the peer keeps asking for a COOKIE");
+			return true;
+		}
+		sa->cookie = eng_dup(c->data.ptr, c->data.len);
+		sa->cookie_len = c->data.len;
+		if (sa->cookie == NULL || eng_init_send_request(sa) != 0)
+			eng_sa_fail(sa, IKE_FAIL_LOCAL, 0, "cannot resend with the COOKIE");
+		return true;
+	}
+	return false;
+}
+
+void eng_init_response(struct ike_sa *sa, const uint8_t *buf, size_t len, const struct ike_msg *m)
+{
+	if (eng_init_retry(sa, m))
+		return;
+	for (unsigned i = 0; i < m->n_notify; i++)
+		if (m->notify[i].type < 16384) {
+			uint16_t t = m->notify[i].type;
+			eng_sa_fail(sa, t == IKE_N_NO_PROPOSAL_CHOSEN ? IKE_FAIL_PROPOSAL : IKE_FAIL_NOTIFY, t,
+				    "the peer refused IKE_SA_INIT: %s", ike_name_notify(t));
+			return;
+		}
+	if (!m->has_sa || !m->has_ke || !m->has_nonce || m->hdr.spi_r == 0) {
+		eng_sa_fail(sa, IKE_FAIL_PROTOCOL, IKE_N_INVALID_SYNTAX, "malformed IKE_SA_INIT response");
+		return;
+	}
+	if (eng_proposal_accept(sa->conf.ike, sa->conf.n_ike, &m->sa, IKE_PROTO_IKE, &sa->suite) < 0 ||
+	    sa->suite.dh != sa->dh_group || m->ke.group != sa->dh_group) {
+		eng_sa_fail(sa, IKE_FAIL_PROPOSAL, IKE_N_NO_PROPOSAL_CHOSEN,
+			    "the peer chose a proposal or group we did not offer");
+		return;
+	}
+	sa->spi_r = m->hdr.spi_r;
+	sa->nr_len = m->nonce.data.len;
+	memcpy(sa->nr, m->nonce.data.ptr, sa->nr_len);
+	sa->peer_frag = eng_find_notify(m, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED) != NULL;
+	sa->init_resp = eng_dup(buf, len);
+	sa->init_resp_len = len;
+	if (sa->init_resp == NULL || eng_init_keys(sa, m->ke.data.ptr, m->ke.data.len) != 0) {
+		eng_sa_fail(sa, IKE_FAIL_PROTOCOL, IKE_N_INVALID_SYNTAX, "key exchange with the peer's KE failed");
+		return;
+	}
+	sa->req_busy = false;
+	eng_out_free(&sa->req);
+	sa->peer_msgid = 0;
+	int r = eng_auth_start(sa);
+	if (r != 0)
+		eng_sa_fail(sa, IKE_FAIL_LOCAL, 0, "cannot send IKE_AUTH (%s)", strerror(-r));
+}
