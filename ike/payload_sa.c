@@ -105,8 +105,10 @@ int ike_payload_sa_parse(const uint8_t *body, size_t len, struct ike_sa_payload 
 		if ((r = sa_proposal_parse(&rd, p, &last)) != 0)
 			goto out;
 		r = IKE_N_INVALID_SYNTAX;
-		if (p->num != out->n_proposals + 1)
-			goto out; /* first is 1, each next one more */
+		/* A list starts at 1, each next one more (RFC 7296 3.3.1); an
+		 * answer's single proposal keeps the number it was offered under. */
+		if (out->n_proposals == 0 && last ? p->num == 0 : p->num != out->n_proposals + 1)
+			goto out;
 		out->n_proposals++;
 	}
 	if (ike_wire_rd_left(&rd) != 0)

@@ -64,7 +64,7 @@ static void test_sa_errors(void **state)
 	SA_MUT(0, 2);     /* says more proposals, none follows */
 	SA_MUT(3, 0x21);  /* proposal longer than the payload */
 	SA_MUT(3, 0x07);  /* proposal shorter than its header */
-	SA_MUT(4, 2);     /* first proposal number must be 1 */
+	SA_MUT(4, 0);     /* proposal number 0 */
 	SA_MUT(6, 9);     /* SPI size above 8 */
 	SA_MUT(7, 3);     /* more transforms announced than present */
 	SA_MUT(7, 1);     /* fewer announced: Last flag missing */
@@ -72,6 +72,11 @@ static void test_sa_errors(void **state)
 	SA_MUT(15, 0x0e); /* transform length past the proposal */
 	SA_MUT(23, 0x00); /* key length 0 */
 	SA_MUT(20, 0x00); /* TLV attribute with length 0x0080: past the end */
+	/* A single proposal (an answer) keeps the number it was offered under. */
+	memcpy(b, sa_fixture, sizeof(b));
+	b[4] = 2;
+	assert_int_equal(ike_payload_sa_parse(b, sizeof(b), &sa), 0);
+	assert_int_equal(sa.prop[0].num, 2);
 	assert_int_equal(ike_payload_sa_parse(sa_fixture, 3, &sa), IKE_N_INVALID_SYNTAX);
 	assert_int_equal(ike_payload_sa_parse(NULL, 0, &sa), IKE_N_INVALID_SYNTAX);
 #undef SA_MUT
@@ -96,7 +101,10 @@ static void test_sa_several_proposals(void **state)
 	}
 	assert_int_equal(sa2.prop[1].xf[0].key_len, 128);
 	assert_int_equal(sa2.prop[1].xf[1].key_len, 256);
-	/* second proposal numbered 3: rejected */
+	/* first of two numbered 2, or second numbered 3: rejected */
+	w.buf[4] = 2;
+	assert_int_equal(ike_payload_sa_parse(w.buf, w.len, &sa2), IKE_N_INVALID_SYNTAX);
+	w.buf[4] = 1;
 	size_t p2 = (size_t)(w.buf[2] << 8 | w.buf[3]);
 	w.buf[p2 + 4] = 3;
 	assert_int_equal(ike_payload_sa_parse(w.buf, w.len, &sa2), IKE_N_INVALID_SYNTAX);
