@@ -102,8 +102,6 @@ int ike_engine_new(const struct ike_env *env, const struct ike_engine_conf *conf
 		e->conf = *conf;
 	if (e->conf.fragment_size == 0)
 		e->conf.fragment_size = 1280;
-	if (e->conf.retransmit_base_ms == 0)
-		e->conf.retransmit_base_ms = 500;
 	e->next_serial = 1;
 	if (env->random(env->ctx, e->cookie_secret, sizeof(e->cookie_secret)) != 0) {
 		free(e);
@@ -258,8 +256,13 @@ void eng_sa_established(struct ike_sa *sa)
 	sa->state = IKE_STATE_ESTABLISHED;
 	sa->established_ms = eng_now(sa->e);
 	sa->e->cnt.established++;
-	if (sa->conf.ike_lifetime_ms != 0)
-		sa->expire_ms = sa->established_ms + sa->conf.ike_lifetime_ms;
+	uint64_t life = sa->conf.ike_lifetime_ms;
+	if (sa->conf.child_lifetime_ms != 0 && (life == 0 || sa->conf.child_lifetime_ms < life))
+		life = sa->conf.child_lifetime_ms;
+	if (life != 0) {
+		sa->expire_ms = sa->established_ms + life;
+		sa->rekey_ms = sa->established_ms + life / 100 * (sa->initiator ? 90 : 95);
+	}
 	if (sa->conf.liveness_ms != 0)
 		sa->liveness_next = sa->established_ms + sa->conf.liveness_ms;
 	/* No secrets of the exchange are needed any more. */
@@ -309,9 +312,10 @@ void eng_sa_schedule(struct ike_sa *sa)
 		next = sa->liveness_next;
 	if (sa->expire_ms != 0 && sa->expire_ms < next)
 		next = sa->expire_ms;
+	if (sa->rekey_ms != 0 && sa->rekey_ms < next)
+		next = sa->rekey_ms;
 	if (sa->state == IKE_STATE_INIT_RECEIVED || sa->state == IKE_STATE_AUTH_WAIT_KEY) {
-		/* A half-open responder SA waits at most the retransmit timeout. */
-		uint64_t t = sa->created_ms + (sa->conf.retransmit_timeout_ms ? sa->conf.retransmit_timeout_ms : 30000);
+		uint64_t t = sa->created_ms + eng_half_open_ms(sa);
 		if (t < next)
 			next = t;
 	}
@@ -322,6 +326,21 @@ void eng_sa_schedule(struct ike_sa *sa)
 	e->env.timer_arm(e->env.ctx, sa->serial, next > now ? next - now : 0);
 }
 
+uint64_t eng_half_open_ms(const struct ike_sa *sa)
+{
+	(void)sa;
+	return 30000;
+}
+
+/* A negotiation with peer under way (not established, not deleting). */
+static bool eng_sa_pending_with(struct ike_engine *e, const struct ike_addr *peer)
+{
+	for (struct ike_sa *sa = e->all; sa != NULL; sa = sa->next)
+		if (eng_addr_eq(&sa->peer, peer) && eng_sa_half_open(sa))
+			return true;
+	return false;
+}
+
 static void eng_sa_timer(struct ike_sa *sa)
 {
 	uint64_t now = eng_now(sa->e);
@@ -330,7 +349,7 @@ static void eng_sa_timer(struct ike_sa *sa)
 		return;
 	}
 	if ((sa->state == IKE_STATE_INIT_RECEIVED || sa->state == IKE_STATE_AUTH_WAIT_KEY) &&
-	    now >= sa->created_ms + (sa->conf.retransmit_timeout_ms ? sa->conf.retransmit_timeout_ms : 30000)) {
+	    now >= sa->created_ms + eng_half_open_ms(sa)) {
 		eng_sa_log(sa, IKE_LOG_INFO, "half-open responder SA expired");
 		eng_sa_free(sa);
 		return;
@@ -342,6 +361,12 @@ static void eng_sa_timer(struct ike_sa *sa)
 		if (eng_info_send_delete(sa) != 0)
 			eng_sa_drop(sa);
 		return;
+	}
+	if (sa->state == IKE_STATE_ESTABLISHED && sa->rekey_ms != 0 && now >= sa->rekey_ms) {
+		sa->rekey_ms = 0;
+		eng_sa_log(sa, IKE_LOG_INFO, "lifetime at %u%%: negotiating a replacement", sa->initiator ? 90 : 95);
+		if (!eng_sa_pending_with(sa->e, &sa->peer))
+			eng_start(sa->e, &sa->local, &sa->peer);
 	}
 	if (sa->state == IKE_STATE_ESTABLISHED && sa->liveness_next != 0 && now >= sa->liveness_next) {
 		sa->liveness_next = now + sa->conf.liveness_ms;
@@ -373,6 +398,11 @@ int ike_initiate(struct ike_engine *e, const struct ike_addr *local, const struc
 		return -EINVAL;
 	if (eng_sa_with_peer(e, peer) != NULL)
 		return 0;
+	return eng_start(e, local, peer);
+}
+
+int eng_start(struct ike_engine *e, const struct ike_addr *local, const struct ike_addr *peer)
+{
 	struct ike_sa *sa = eng_sa_new(e, true, local, peer);
 	if (sa == NULL)
 		return -ENOMEM;

@@ -86,7 +86,7 @@ struct ike_sa {
 	struct eng_child child[ENG_MAX_CHILD];
 	uint32_t child_spi_in;      /* allocated before IKE_AUTH (initiator) */
 	/* Times. */
-	uint64_t created_ms, established_ms, last_rx_ms, expire_ms, liveness_next;
+	uint64_t created_ms, established_ms, last_rx_ms, expire_ms, rekey_ms, liveness_next;
 };
 
 struct ike_engine {
@@ -102,6 +102,10 @@ struct ike_engine {
 };
 
 /* engine.c */
+/* A new initiator SA with peer (no check for existing ones). */
+int eng_start(struct ike_engine *e, const struct ike_addr *local, const struct ike_addr *peer);
+/* How long a half-open responder SA may wait for IKE_AUTH. */
+uint64_t eng_half_open_ms(const struct ike_sa *sa);
 struct ike_sa *eng_sa_new(struct ike_engine *e, bool initiator, const struct ike_addr *local,
 			  const struct ike_addr *peer);
 /* Frees silently (no events). */

@@ -172,6 +172,12 @@ int eng_seal(struct ike_sa *sa, uint8_t exch, uint32_t msgid, bool response, uin
 	return 0;
 }
 
+/* The first retransmission interval; it doubles each time. */
+static uint64_t eng_rto(const struct ike_sa *sa)
+{
+	return sa->conf.retransmit_timeout_ms ? sa->conf.retransmit_timeout_ms : 500;
+}
+
 int eng_request(struct ike_sa *sa, uint8_t exch, struct eng_out *o)
 {
 	uint64_t now = eng_now(sa->e);
@@ -183,7 +189,7 @@ int eng_request(struct ike_sa *sa, uint8_t exch, struct eng_out *o)
 	sa->req_msgid = sa->next_msgid++;
 	sa->req_tries = 0;
 	sa->req_started = now;
-	sa->req_next = now + sa->e->conf.retransmit_base_ms;
+	sa->req_next = now + eng_rto(sa);
 	int r = eng_send_out(sa, &sa->req);
 	eng_sa_schedule(sa);
 	/* A local send error is retried like a lost datagram. */
@@ -229,9 +235,8 @@ void eng_send_bare_notify(struct ike_engine *e, const struct ike_hdr *req, uint1
 void eng_retransmit_due(struct ike_sa *sa)
 {
 	uint64_t now = eng_now(sa->e);
-	uint64_t limit = sa->conf.retransmit_timeout_ms ? sa->conf.retransmit_timeout_ms : 60000;
-	unsigned tries = sa->conf.retransmit_tries ? sa->conf.retransmit_tries : 10;
-	if (now - sa->req_started >= limit || sa->req_tries >= tries) {
+	unsigned tries = sa->conf.retransmit_tries ? sa->conf.retransmit_tries : 5;
+	if (sa->req_tries >= tries) {
 		if (sa->state == IKE_STATE_DELETING) {
 			eng_sa_drop(sa); /* the peer is gone anyway */
 			return;
@@ -243,10 +248,7 @@ void eng_retransmit_due(struct ike_sa *sa)
 	}
 	sa->req_tries++;
 	sa->e->cnt.retransmits++;
-	uint64_t delay = sa->e->conf.retransmit_base_ms << (sa->req_tries < 8 ? sa->req_tries : 8);
-	sa->req_next = now + delay;
-	if (sa->req_next > sa->req_started + limit)
-		sa->req_next = sa->req_started + limit;
+	sa->req_next = now + (eng_rto(sa) << (sa->req_tries < 10 ? sa->req_tries : 10));
 	eng_send_out(sa, &sa->req);
 	eng_sa_schedule(sa);
 }

@@ -132,7 +132,12 @@ int eng_init_start(struct ike_sa *sa)
 	sa->ni_len = ENG_NONCE_LEN;
 	if ((r = sa->e->env.random(sa->e->env.ctx, sa->ni, sa->ni_len)) != 0)
 		return r;
-	if ((r = eng_new_dh(sa, sa->conf.ike[0].dh)) != 0)
+	/* A replacement starts with the group the peer chose last time. */
+	uint16_t group = sa->conf.ike[0].dh;
+	for (const struct ike_sa *o = sa->e->all; o != NULL; o = o->next)
+		if (o != sa && o->state == IKE_STATE_ESTABLISHED && eng_addr_eq(&o->peer, &sa->peer))
+			group = o->suite.dh;
+	if ((r = eng_new_dh(sa, group)) != 0)
 		return r;
 	char a[64];
 	eng_log(sa->e, IKE_LOG_DEBUG, "#%u: initiating IKE_SA_INIT with %s", sa->serial,

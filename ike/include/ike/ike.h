@@ -62,11 +62,14 @@ struct ike_peer_conf {
 	bool transport;                 /* host-to-host transport mode; else tunnel */
 	struct ike_suite ike[IKE_MAX_SUITES], esp[IKE_MAX_SUITES];
 	unsigned n_ike, n_esp;
-	/* Lifetimes in ms (0: none); rekey at 90 % (IKE SA: reauth by a new SA). */
+	/* Lifetimes in ms (0: none). The shorter one applies to the pair: at
+	 * 90 % of it (95 % on the responder) a fresh IKE SA and Child SA are
+	 * negotiated while the old ones still carry traffic; once up, the old
+	 * ones are deleted (make before break). */
 	uint64_t ike_lifetime_ms, child_lifetime_ms;
 	uint64_t liveness_ms;           /* 0: no liveness checks */
-	uint64_t retransmit_timeout_ms; /* give up after this long without an answer */
-	unsigned retransmit_tries;
+	uint64_t retransmit_timeout_ms; /* first retransmission (doubles each time); 0: 500 */
+	unsigned retransmit_tries;      /* retransmissions before giving up; 0: 5 */
 };
 
 /* The peer's identity and credentials, for the env to find the public key
@@ -100,7 +103,7 @@ struct ike_child_info {
 	size_t encr_len, integ_len;
 	uint8_t proto;                  /* selector: IP protocol (0 any) */
 	uint16_t lport, pport;          /* selector ports (0 any) */
-	uint64_t lifetime_ms;           /* hard lifetime (0 none) */
+	uint64_t lifetime_ms;           /* replaced before this (0: never); a kernel hard limit may use it */
 	const char *peer_id;            /* "ID_NULL", "192.0.2.2", "CN=..." */
 	uint8_t peer_auth;              /* auth method the peer used */
 	bool replaces;                  /* a rekey: the old one is deleted after */
@@ -167,7 +170,6 @@ struct ike_engine_conf {
 	unsigned half_open_cookie;      /* half-open SAs before COOKIEs are required (0: never) */
 	unsigned half_open_max;         /* refuse new IKE_SA_INIT beyond this (0: unlimited) */
 	size_t fragment_size;           /* largest IKE datagram before fragmenting (0: 1280) */
-	uint64_t retransmit_base_ms;    /* first retransmission (0: 500) */
 	/* Tests only: fixed DH private values and nonces make runs repeatable. */
 	bool test_fixed_nonce;
 };
