@@ -2,6 +2,7 @@
  * authentication (RFC 7619) and signatures (RFC 7427, method 1), over the
  * signed octets of each side. */
 #include <arpa/inet.h>
+#include <cert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,6 +127,17 @@ void eng_authn_id_text(uint8_t type, const uint8_t *data, size_t len, char *out,
 			out[0] = '@';
 		}
 		return;
+	}
+	case IKE_ID_DER_ASN1_DN: {
+		/* The subject as operators read it: "CN=west, O=Fleet". */
+		SECItem der = { siBuffer, (unsigned char *)(uintptr_t)data, (unsigned)len };
+		char *dn = len > 0 && len < 65536 ? CERT_DerNameToAscii(&der) : NULL;
+		if (dn != NULL) {
+			snprintf(out, outlen, "%s", dn);
+			PORT_Free(dn);
+			return;
+		}
+		break;
 	}
 	default:
 		break;
