@@ -5,16 +5,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "ike/crypto_nss.h"
+#include "ike_bridge.h"
 #include "log.h"
+#include "peer_conf.h"
 #include "plan_kernel.h"
 #include "policy/config.h"
 #include "policy/diag.h"
 #include "policy/model.h"
 #include "shunts.h"
 
-#define AGENT_CORE_NO_IKE "IKE negotiation is not built into this swanmeshd yet"
+/* A negotiation shunt outlives a negotiation only if the engine never
+ * reports back; then it still goes after this long on top of the
+ * retransmission budget. */
+#define AGENT_CORE_NEGOTIATION_SLACK_MS 30000
 
 struct agent_core {
 	uv_loop_t *loop;
@@ -24,6 +31,8 @@ struct agent_core {
 	struct shunt_table *shunts;
 	uv_poll_t events;
 	unsigned policies;
+	struct ike_bridge *ike;
+	bool nss;
 };
 
 static void agent_core_report(const struct policy_plan_entry *e, enum policy_dir dir, const struct kernel_error *err,
@@ -75,6 +84,29 @@ static unsigned agent_core_count(const struct policy_plan *p)
 	return n;
 }
 
+/* pass/drop while negotiating; hold needs nothing: the trap keeps the
+ * packets queued (xfrm_larval_drop=0) until the tunnel or the failure
+ * shunt releases them. */
+static void agent_core_negotiation_shunt(struct agent_core *c, const struct kernel_acquire *a,
+					 const struct policy_match *m, const char *text)
+{
+	uint8_t ns = m->conf->negotiation_shunt;
+	if (ns != POLICY_SHUNT_PASS && ns != POLICY_SHUNT_DROP)
+		return;
+	const struct policy_config *cfg = policy_model_config(c->model);
+	const char *group = policy_group_name((enum policy_group)m->group);
+	struct kernel_error err;
+	enum shunt_action act = ns == POLICY_SHUNT_DROP ? SHUNT_DROP : SHUNT_PASS;
+	uint64_t life = peer_conf_retransmit_budget(cfg) + AGENT_CORE_NEGOTIATION_SLACK_MS;
+	if (shunt_install(c->shunts, &a->sel.src, &a->sel.dst, SHUNT_NEGOTIATION, act, group, "negotiating", life,
+			  &err) != 0) {
+		log_error("%s (%s): cannot install the negotiation shunt: %s", text, group, err.msg);
+		return;
+	}
+	/* The packets held so far meet the shunt at once. */
+	kernel_hold_release(c->k, &a->policy, 1, NULL);
+}
+
 static void agent_core_on_acquire(struct agent_core *c, const struct kernel_acquire *a)
 {
 	struct policy_addr peer;
@@ -89,23 +121,9 @@ static void agent_core_on_acquire(struct agent_core *c, const struct kernel_acqu
 		log_warn("%s: trapped but in no encrypting group (stale trap?): ignored", text);
 		return;
 	}
-	const char *group = policy_group_name((enum policy_group)m.group);
-	const struct policy_config *cfg = policy_model_config(c->model);
-	enum shunt_action act = m.conf->failure_shunt == POLICY_SHUNT_DROP ? SHUNT_DROP : SHUNT_PASS;
-	if (m.conf->failure_shunt == POLICY_SHUNT_NONE) {
-		log_info("%s (%s): negotiation failed: %s; no failure shunt configured", text, group, AGENT_CORE_NO_IKE);
-		return;
-	}
-	struct kernel_error err;
-	if (shunt_install(c->shunts, &a->sel.src, &a->sel.dst, SHUNT_FAILURE, act, group, AGENT_CORE_NO_IKE,
-			  cfg->failure_shunt_lifetime_ms, &err) != 0) {
-		log_error("%s (%s): cannot install the failure shunt: %s", text, group, err.msg);
-		return;
-	}
-	/* The held packets are re-examined at once: they now meet the shunt. */
-	kernel_hold_release(c->k, &a->policy, 1, NULL);
-	log_info("%s (%s): negotiation failed: %s; failure shunt %s for %llus", text, group, AGENT_CORE_NO_IKE,
-		 act == SHUNT_DROP ? "%drop" : "%pass", (unsigned long long)(cfg->failure_shunt_lifetime_ms / 1000));
+	log_debug("%s (%s): trapped, negotiating", text, policy_group_name((enum policy_group)m.group));
+	agent_core_negotiation_shunt(c, a, &m, text);
+	ike_bridge_acquire(c->ike, &a->sel.src, &a->sel.dst, &a->policy);
 }
 
 static void agent_core_on_event(const struct kernel_event *ev, void *ctx)
@@ -150,6 +168,22 @@ static int agent_core_kernel(struct agent_core *c, char *why, size_t whylen)
 	return 0;
 }
 
+/* NSS (the node's database when it exists, else none: NULL auth needs no
+ * keys), then the engine on our sockets. */
+static int agent_core_ike(struct agent_core *c, char *why, size_t whylen)
+{
+	const char *db = policy_model_config(c->model)->nss_db;
+	char probe[4096];
+	snprintf(probe, sizeof(probe), "%s/cert9.db", db ? db : "");
+	bool have_db = db != NULL && db[0] != '\0' && access(probe, R_OK) == 0;
+	if (ike_crypto_nss_init(have_db ? db : NULL) != 0) {
+		snprintf(why, whylen, "cannot initialise NSS%s%s", have_db ? " with " : "", have_db ? db : "");
+		return -1;
+	}
+	c->nss = true;
+	return ike_bridge_new(c->loop, c->k, c->shunts, c->model, &c->ike, why, whylen);
+}
+
 int agent_core_start(uv_loop_t *loop, const char *config_path, struct agent_core **out, char *why, size_t whylen)
 {
 	*out = NULL;
@@ -160,7 +194,10 @@ int agent_core_start(uv_loop_t *loop, const char *config_path, struct agent_core
 	c->loop = loop;
 	snprintf(c->config, sizeof(c->config), "%s", config_path);
 	if (agent_core_load(c->config, &c->model, why, whylen) != 0 || agent_core_kernel(c, why, whylen) != 0 ||
-	    shunt_table_new(loop, c->k, NULL, NULL, &c->shunts) != 0) {
+	    shunt_table_new(loop, c->k, NULL, NULL, &c->shunts) != 0 || agent_core_ike(c, why, whylen) != 0) {
+		shunt_table_free(c->shunts);
+		if (c->nss)
+			ike_crypto_nss_shutdown();
 		kernel_close(c->k);
 		policy_model_free(c->model);
 		free(c);
@@ -193,6 +230,7 @@ int agent_core_reload(struct agent_core *c, char *why, size_t whylen)
 	log_info("reloaded: %zu added, %zu removed, %zu changed plan entries (%u kernel policies installed, %u removed, "
 		 "%u failed)", d.nadded, d.nremoved, d.nchanged, st.installed, st.removed, st.failed);
 	policy_plan_diff_free(&d);
+	ike_bridge_set_model(c->ike, next);
 	policy_model_free(c->model);
 	c->model = next;
 	c->policies = agent_core_count(policy_model_plan(next));
@@ -213,6 +251,13 @@ void agent_core_stop(struct agent_core *c)
 {
 	if (c == NULL)
 		return;
+	/* Delete notifications to the peers, then the tunnels leave the kernel;
+	 * the shunts after them, the group policies stay. */
+	ike_bridge_stop(c->ike);
+	c->ike = NULL;
+	if (c->nss)
+		ike_crypto_nss_shutdown();
+	c->nss = false;
 	shunt_table_free(c->shunts);
 	c->shunts = NULL;
 	uv_poll_stop(&c->events);
@@ -242,6 +287,11 @@ void agent_core_shuntstatus(struct agent_core *c, void (*line)(void *ctx, const 
 
 void agent_core_summary(const struct agent_core *c, char *out, size_t len)
 {
-	snprintf(out, len, "%zu group rules, %u kernel policies, %u shunts; %s", policy_model_rules(c->model),
-		 c->policies, shunt_table_count(c->shunts), AGENT_CORE_NO_IKE);
+	snprintf(out, len, "%zu group rules, %u kernel policies, %u shunts", policy_model_rules(c->model), c->policies,
+		 shunt_table_count(c->shunts));
+}
+
+struct ike_bridge *agent_core_ike_bridge(struct agent_core *c)
+{
+	return c->ike;
 }

@@ -74,5 +74,8 @@ int cli_status_run(const struct cli_opts *opts, int argc, char **argv);
 int cli_reload_run(const struct cli_opts *opts, int argc, char **argv);
 int cli_ping_run(const struct cli_opts *opts, int argc, char **argv);
 int cli_shuntstatus_run(const struct cli_opts *opts, int argc, char **argv);
+int cli_trafficstatus_run(const struct cli_opts *opts, int argc, char **argv);
+int cli_up_run(const struct cli_opts *opts, int argc, char **argv);
+int cli_down_run(const struct cli_opts *opts, int argc, char **argv);
 
 #endif

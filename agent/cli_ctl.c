@@ -1,5 +1,7 @@
-/* `swanmesh status|reload|ping`: forward to swanmeshd, print the answer. */
+/* `swanmesh status|reload|ping|shuntstatus|trafficstatus|up|down`: forward
+ * to swanmeshd, print the answer. */
 #include "cli_ctl.h"
+#include "kernel/kernel.h"
 #include "policy/config.h"
 
 #include <errno.h>
@@ -57,15 +59,11 @@ int cli_ctl_call(const struct cli_opts *opts, int argc, char *const *argv, struc
 	return r == 0 ? CLI_EXIT_OK : cli_ctl_error(path, r);
 }
 
-/* Runs a command that takes no arguments and prints the daemon's body. */
-static int cli_ctl_simple(const struct cli_opts *opts, int argc, char **argv)
+/* Sends argv and prints the daemon's body: stdout, or stderr for an error. */
+static int cli_ctl_forward(const struct cli_opts *opts, int argc, char **argv)
 {
 	struct ctl_response resp;
-	if (argc > 1) {
-		fprintf(stderr, "swanmesh: %s takes no arguments (see: swanmesh help)\n", argv[0]);
-		return CLI_EXIT_USAGE;
-	}
-	int rc = cli_ctl_call(opts, 1, argv, &resp);
+	int rc = cli_ctl_call(opts, argc, argv, &resp);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	if (resp.ok) {
@@ -81,6 +79,31 @@ static int cli_ctl_simple(const struct cli_opts *opts, int argc, char **argv)
 		fputc('\n', resp.ok || opts->json ? stdout : stderr);
 	ctl_response_free(&resp);
 	return rc;
+}
+
+/* Runs a command that takes no arguments. */
+static int cli_ctl_simple(const struct cli_opts *opts, int argc, char **argv)
+{
+	if (argc > 1) {
+		fprintf(stderr, "swanmesh: %s takes no arguments (see: swanmesh help)\n", argv[0]);
+		return CLI_EXIT_USAGE;
+	}
+	return cli_ctl_forward(opts, 1, argv);
+}
+
+/* up/down ADDRESS: the address is checked here, so a typo is a usage error. */
+static int cli_ctl_peer(const struct cli_opts *opts, int argc, char **argv)
+{
+	struct kernel_addr a;
+	if (argc != 2) {
+		fprintf(stderr, "swanmesh: usage: swanmesh %s ADDRESS\n", argv[0]);
+		return CLI_EXIT_USAGE;
+	}
+	if (kernel_addr_parse(argv[1], &a) != 0) {
+		fprintf(stderr, "swanmesh: %s: '%s' is not an IPv4 or IPv6 address\n", argv[0], argv[1]);
+		return CLI_EXIT_USAGE;
+	}
+	return cli_ctl_forward(opts, argc, argv);
 }
 
 int cli_status_run(const struct cli_opts *opts, int argc, char **argv)
@@ -101,4 +124,19 @@ int cli_ping_run(const struct cli_opts *opts, int argc, char **argv)
 int cli_shuntstatus_run(const struct cli_opts *opts, int argc, char **argv)
 {
 	return cli_ctl_simple(opts, argc, argv);
+}
+
+int cli_trafficstatus_run(const struct cli_opts *opts, int argc, char **argv)
+{
+	return cli_ctl_simple(opts, argc, argv);
+}
+
+int cli_up_run(const struct cli_opts *opts, int argc, char **argv)
+{
+	return cli_ctl_peer(opts, argc, argv);
+}
+
+int cli_down_run(const struct cli_opts *opts, int argc, char **argv)
+{
+	return cli_ctl_peer(opts, argc, argv);
 }

@@ -23,6 +23,9 @@ const struct cli_command cli_commands[] = {
 	{ "reload", "", "make swanmeshd re-read its configuration", cli_reload_run },
 	{ "ping", "", "check that swanmeshd answers", cli_ping_run },
 	{ "shuntstatus", "", "the bare shunts: failed or negotiating peers, with the reason", cli_shuntstatus_run },
+	{ "trafficstatus", "", "the established tunnels, with their byte counters", cli_trafficstatus_run },
+	{ "up", "ADDRESS", "negotiate with a peer now", cli_up_run },
+	{ "down", "ADDRESS", "delete the IKE SA with a peer (telling it)", cli_down_run },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -4,6 +4,7 @@
 #include "ctl_server.h"
 #include "daemon_detach.h"
 #include "agent_core.h"
+#include "ctl_ike.h"
 #include "log.h"
 #include "pidfile.h"
 #include "sd_notify.h"
@@ -111,19 +112,31 @@ static void daemon_ctl_status(void *ctx, const struct ctl_request *req, struct c
 		jw_key(w, "version"); jw_string(w, PROJECT_VERSION);
 		jw_key(w, "pid"); jw_int(w, getpid());
 		jw_key(w, "uptime"); jw_uint(w, up);
-		jw_key(w, "tunnels"); jw_array_begin(w); jw_array_end(w);
-		char summary[256] = "";
-		if (d->core != NULL)
-			agent_core_summary(d->core, summary, sizeof(summary));
-		jw_key(w, "note"); jw_string(w, summary);
+		ctl_ike_status_json(d->core, w);
 		jw_object_end(w);
 		return;
 	}
-	char summary[256] = "";
-	if (d->core != NULL)
-		agent_core_summary(d->core, summary, sizeof(summary));
-	ctl_reply_printf(r, "swanmeshd %s, pid %ld, up %llus\nno tunnels: %s\n", PROJECT_VERSION, (long)getpid(),
-			 (unsigned long long)up, summary);
+	ctl_reply_printf(r, "swanmeshd %s, pid %ld, up %llus\n", PROJECT_VERSION, (long)getpid(),
+			 (unsigned long long)up);
+	ctl_ike_status_text(d->core, r);
+}
+
+static void daemon_ctl_trafficstatus(void *ctx, const struct ctl_request *req, struct ctl_reply *r)
+{
+	struct daemon *d = ctx;
+	ctl_ike_trafficstatus(d->core, req, r);
+}
+
+static void daemon_ctl_up(void *ctx, const struct ctl_request *req, struct ctl_reply *r)
+{
+	struct daemon *d = ctx;
+	ctl_ike_up(d->core, req, r);
+}
+
+static void daemon_ctl_down(void *ctx, const struct ctl_request *req, struct ctl_reply *r)
+{
+	struct daemon *d = ctx;
+	ctl_ike_down(d->core, req, r);
 }
 
 static void daemon_shunt_line(void *ctx, const char *text)
@@ -240,6 +253,9 @@ static int daemon_serve(struct daemon *d)
 	ctl_server_register(d->ctl, "reload", daemon_ctl_reload, d);
 	ctl_server_register(d->ctl, "stop", daemon_ctl_stop, d);
 	ctl_server_register(d->ctl, "shuntstatus", daemon_ctl_shuntstatus, d);
+	ctl_server_register(d->ctl, "trafficstatus", daemon_ctl_trafficstatus, d);
+	ctl_server_register(d->ctl, "up", daemon_ctl_up, d);
+	ctl_server_register(d->ctl, "down", daemon_ctl_down, d);
 	return 0;
 }
 
@@ -270,7 +286,7 @@ static int daemon_main_loop(struct daemon *d, int ready_fd)
 	if (r == 0) {
 		log_info("swanmeshd %s started (pid %ld), control socket %s", PROJECT_VERSION, (long)getpid(),
 			 d->ctl_path);
-		sd_notify_send("READY=1\nSTATUS=policy plan installed; IKE negotiation not built yet");
+		sd_notify_send("READY=1\nSTATUS=policy plan installed, IKE listening");
 		uv_run(&d->loop, UV_RUN_DEFAULT);
 	}
 	uv_walk(&d->loop, daemon_close_walk, NULL);

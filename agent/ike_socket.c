@@ -105,7 +105,7 @@ static void ike_socket_errors(struct ike_socket *s)
 			memcpy(&ee, CMSG_DATA(c), sizeof(ee));
 			if (ee.ee_origin != SO_EE_ORIGIN_ICMP && ee.ee_origin != SO_EE_ORIGIN_ICMP6)
 				continue;
-			const char *why = ee.ee_errno == ECONNREFUSED ? "ICMP port unreachable: no IKE daemon"
+			const char *why = ee.ee_errno == ECONNREFUSED ? "ICMP port unreachable"
 					  : ee.ee_errno == EHOSTUNREACH ? "ICMP host unreachable"
 					  : ee.ee_errno == ENETUNREACH ? "ICMP network unreachable"
 									: strerror((int)ee.ee_errno);

@@ -1,0 +1,251 @@
+/* The IKE engine on the agent's loop (see ike_bridge.h): lifecycle and the
+ * simple callbacks of struct ike_env. Sockets are in ike_bridge_net.c, the
+ * engine's results in ike_bridge_events.c. */
+#include "ike_bridge_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr_conv.h"
+#include "ike/crypto_rand.h"
+#include "log.h"
+#include "peer_conf.h"
+
+#define IKE_BRIDGE_SPI_MIN 0x100u
+#define IKE_BRIDGE_SPI_MAX 0xffffffffu
+
+static void ike_bridge_timer_arm(void *ctx, uint64_t token, uint64_t delay_ms)
+{
+	struct ike_bridge *b = ctx;
+	if (ike_timers_arm(b->timers, token, delay_ms) != 0)
+		log_error("IKE: out of memory arming a timer");
+}
+
+static void ike_bridge_timer_cancel(void *ctx, uint64_t token)
+{
+	struct ike_bridge *b = ctx;
+	ike_timers_cancel(b->timers, token);
+}
+
+static void ike_bridge_timer_fired(void *ctx, uint64_t token)
+{
+	struct ike_bridge *b = ctx;
+	ike_timer_fired(b->engine, token);
+}
+
+static uint64_t ike_bridge_now(void *ctx)
+{
+	struct ike_bridge *b = ctx;
+	return uv_now(b->loop);
+}
+
+static int ike_bridge_random(void *ctx, uint8_t *buf, size_t len)
+{
+	(void)ctx;
+	return ike_crypto_rand_nss(NULL, buf, len);
+}
+
+/* The SPI comes with a larval inbound SA that reserves it; tunnel_install
+ * replaces it, and the kernel expires it if the negotiation fails. */
+static int ike_bridge_spi_alloc(void *ctx, const struct ike_addr *local, const struct ike_addr *peer, uint32_t *spi)
+{
+	struct ike_bridge *b = ctx;
+	struct kernel_addr src, dst;
+	struct kernel_error err;
+	addr_conv_ike_to_kernel(peer, &src);
+	addr_conv_ike_to_kernel(local, &dst);
+	int r = kernel_spi_alloc(b->k, &src, &dst, 0, IKE_BRIDGE_SPI_MIN, IKE_BRIDGE_SPI_MAX, spi, &err);
+	if (r != 0)
+		log_error("IKE: cannot allocate an SPI: %s", err.msg);
+	return r;
+}
+
+static int ike_bridge_peer_conf(void *ctx, const struct ike_addr *local, const struct ike_addr *peer, bool initiator,
+				struct ike_peer_conf *out, char *why, size_t whylen)
+{
+	struct ike_bridge *b = ctx;
+	struct kernel_addr p;
+	(void)local;
+	addr_conv_ike_to_kernel(peer, &p);
+	return peer_conf_from_model(b->model, &p, initiator, out, why, whylen);
+}
+
+static int ike_bridge_peer_key(void *ctx, const struct ike_peer_auth_req *req, SECKEYPublicKey **key, char *why,
+			       size_t whylen)
+{
+	(void)ctx;
+	(void)req;
+	*key = NULL;
+	snprintf(why, whylen, "public-key authentication (certificate, IPSECKEY) is not wired yet");
+	return -1;
+}
+
+static void ike_bridge_log(void *ctx, enum ike_log_level level, const char *msg)
+{
+	(void)ctx;
+	static const enum log_level map[] = { LOG_LEVEL_ERROR, LOG_LEVEL_WARN, LOG_LEVEL_INFO, LOG_LEVEL_DEBUG };
+	log_msg(level <= IKE_LOG_DEBUG ? map[level] : LOG_LEVEL_DEBUG, "IKE: %s", msg);
+}
+
+static void ike_bridge_env(struct ike_bridge *b, struct ike_env *env)
+{
+	memset(env, 0, sizeof(*env));
+	env->ctx = b;
+	env->send = ike_bridge_net_send;
+	env->timer_arm = ike_bridge_timer_arm;
+	env->timer_cancel = ike_bridge_timer_cancel;
+	env->now_ms = ike_bridge_now;
+	env->random = ike_bridge_random;
+	env->spi_alloc = ike_bridge_spi_alloc;
+	env->peer_conf = ike_bridge_peer_conf;
+	env->peer_key = ike_bridge_peer_key;
+	env->child_up = ike_bridge_child_up;
+	env->child_down = ike_bridge_child_down;
+	env->ike_failed = ike_bridge_ike_failed;
+	env->log = ike_bridge_log;
+}
+
+static void ike_bridge_free(struct ike_bridge *b)
+{
+	ike_engine_free(b->engine);
+	ike_bridge_net_close(b);
+	ike_timers_free(b->timers);
+	tunnel_table_free(b->tunnels);
+	ike_bridge_pending_free_all(b);
+	free(b);
+}
+
+int ike_bridge_new(uv_loop_t *loop, struct kernel *k, struct shunt_table *shunts, const struct policy_model *model,
+		   struct ike_bridge **out, char *why, size_t whylen)
+{
+	*out = NULL;
+	struct ike_bridge *b = calloc(1, sizeof(*b));
+	if (b == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	b->loop = loop;
+	b->k = k;
+	b->shunts = shunts;
+	b->model = model;
+	struct ike_env env;
+	struct ike_engine_conf conf;
+	memset(&conf, 0, sizeof(conf));
+	ike_bridge_env(b, &env);
+	int r = ike_timers_new(loop, ike_bridge_timer_fired, b, &b->timers);
+	if (r == 0)
+		r = tunnel_table_new(k, &b->tunnels);
+	if (r == 0 && (r = ike_engine_new(&env, &conf, &b->engine)) != 0)
+		snprintf(why, whylen, "cannot create the IKE engine: %s", strerror(-r));
+	else if (r != 0)
+		snprintf(why, whylen, "out of memory");
+	if (r != 0) {
+		ike_bridge_free(b);
+		return -1;
+	}
+	if (ike_bridge_net_open(b) == 0)
+		log_error("IKE: no socket could be opened: this node can neither initiate nor answer");
+	*out = b;
+	return 0;
+}
+
+void ike_bridge_set_model(struct ike_bridge *b, const struct policy_model *model)
+{
+	b->model = model;
+}
+
+void ike_bridge_stop(struct ike_bridge *b)
+{
+	if (b == NULL)
+		return;
+	/* Delete notifications first, while the sockets are open; each Child SA
+	 * comes back as child_down and leaves the kernel. */
+	ike_delete_all(b->engine);
+	unsigned left = tunnel_table_count(b->tunnels);
+	if (left > 0)
+		log_info("IKE: removing %u tunnels the engine did not report down", left);
+	ike_bridge_free(b);
+}
+
+static int ike_bridge_start(struct ike_bridge *b, const struct kernel_addr *local, const struct kernel_addr *peer,
+			    char *why, size_t whylen)
+{
+	struct ike_addr l, p;
+	addr_conv_kernel_to_ike(local, IKE_BRIDGE_PORT, &l);
+	addr_conv_kernel_to_ike(peer, IKE_BRIDGE_PORT, &p);
+	int r = ike_initiate(b->engine, &l, &p);
+	if (r != 0)
+		snprintf(why, whylen, "cannot start IKE: %s", strerror(-r));
+	return r;
+}
+
+void ike_bridge_acquire(struct ike_bridge *b, const struct kernel_addr *local, const struct kernel_addr *peer,
+			const struct kernel_policy *holding)
+{
+	char why[256];
+	if (ike_bridge_pending_add(b, local, peer, holding) != 0) {
+		ike_bridge_fail_peer(b, local, peer, "out of memory");
+		return;
+	}
+	/* A refusal or an immediate failure may already have been reported
+	 * through ike_failed (which consumed the pending record). */
+	if (ike_bridge_start(b, local, peer, why, sizeof(why)) != 0 && ike_bridge_pending_has(b, peer))
+		ike_bridge_fail_peer(b, local, peer, why);
+}
+
+int ike_bridge_up(struct ike_bridge *b, const struct kernel_addr *peer, char *why, size_t whylen)
+{
+	struct kernel_addr local;
+	struct ike_peer_conf pc;
+	if (peer_conf_from_model(b->model, peer, true, &pc, why, whylen) != 0)
+		return -1;
+	if (ike_bridge_net_local_for(b, peer, &local, why, whylen) != 0)
+		return -1;
+	return ike_bridge_start(b, &local, peer, why, whylen) == 0 ? 0 : -1;
+}
+
+int ike_bridge_down(struct ike_bridge *b, const struct kernel_addr *peer)
+{
+	struct ike_addr p;
+	addr_conv_kernel_to_ike(peer, IKE_BRIDGE_PORT, &p);
+	return ike_delete_peer(b->engine, &p);
+}
+
+static void ike_bridge_count_sa(void *ctx, const struct ike_sa_info *sa)
+{
+	struct ike_bridge_counts *c = ctx;
+	c->ike_sas++;
+	if (sa->state == IKE_STATE_ESTABLISHED)
+		c->ike_established++;
+}
+
+void ike_bridge_counts(struct ike_bridge *b, struct ike_bridge_counts *out)
+{
+	memset(out, 0, sizeof(*out));
+	ike_engine_each_sa(b->engine, ike_bridge_count_sa, out);
+	ike_engine_counters(b->engine, &out->engine);
+	out->child_sas = tunnel_table_count(b->tunnels);
+	out->sockets = b->nsocks;
+}
+
+struct ike_bridge_each {
+	struct ike_bridge *b;
+	ike_bridge_tunnel_cb cb;
+	void *ctx;
+};
+
+static void ike_bridge_each_one(void *ctx, const struct tunnel_info *ti)
+{
+	struct ike_bridge_each *e = ctx;
+	struct kernel_sa_stats in, out;
+	tunnel_stats(e->b->tunnels, ti, &in, &out);
+	e->cb(e->ctx, ti, &in, &out);
+}
+
+void ike_bridge_each_tunnel(struct ike_bridge *b, ike_bridge_tunnel_cb cb, void *ctx)
+{
+	struct ike_bridge_each e = { b, cb, ctx };
+	tunnel_table_each(b->tunnels, ike_bridge_each_one, &e);
+}

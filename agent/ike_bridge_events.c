@@ -1,0 +1,185 @@
+/* What the engine's results do to the kernel: Child SAs become tunnels,
+ * failed negotiations get their group's failure shunt (see ike_bridge_int.h). */
+#include "ike_bridge_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr_conv.h"
+#include "log.h"
+#include "peer_conf.h"
+
+static struct ike_bridge_pending **ike_bridge_pending_find(struct ike_bridge *b, const struct kernel_addr *peer)
+{
+	for (struct ike_bridge_pending **p = &b->pending; *p != NULL; p = &(*p)->next)
+		if (addr_conv_kernel_equal(&(*p)->peer, peer))
+			return p;
+	return NULL;
+}
+
+int ike_bridge_pending_add(struct ike_bridge *b, const struct kernel_addr *local, const struct kernel_addr *peer,
+			   const struct kernel_policy *holding)
+{
+	struct ike_bridge_pending **link = ike_bridge_pending_find(b, peer);
+	struct ike_bridge_pending *p = link ? *link : calloc(1, sizeof(*p));
+	if (p == NULL)
+		return -ENOMEM;
+	p->local = *local;
+	p->peer = *peer;
+	if (holding != NULL) {
+		p->holding = *holding;
+		p->has_holding = true;
+	}
+	if (link == NULL) {
+		p->next = b->pending;
+		b->pending = p;
+	}
+	return 0;
+}
+
+/* Takes peer's record out of the list: the caller frees it (NULL: none). */
+static struct ike_bridge_pending *ike_bridge_pending_take(struct ike_bridge *b, const struct kernel_addr *peer)
+{
+	struct ike_bridge_pending **link = ike_bridge_pending_find(b, peer);
+	if (link == NULL)
+		return NULL;
+	struct ike_bridge_pending *p = *link;
+	*link = p->next;
+	return p;
+}
+
+bool ike_bridge_pending_has(struct ike_bridge *b, const struct kernel_addr *peer)
+{
+	return ike_bridge_pending_find(b, peer) != NULL;
+}
+
+void ike_bridge_pending_free_all(struct ike_bridge *b)
+{
+	while (b->pending != NULL) {
+		struct ike_bridge_pending *p = b->pending;
+		b->pending = p->next;
+		free(p);
+	}
+}
+
+/* The group line that applies to peer, for logs and trafficstatus. */
+static void ike_bridge_match(struct ike_bridge *b, const struct kernel_addr *peer, struct policy_match *m,
+			     char *cidr, size_t cidrlen)
+{
+	struct policy_addr pa;
+	addr_conv_kernel_to_policy(peer, &pa);
+	policy_model_lookup(b->model, &pa, 0, 0, 0, m);
+	struct policy_prefix pp;
+	memset(&pp, 0, sizeof(pp));
+	pp.addr.family = m->entry.family;
+	memcpy(pp.addr.bytes, m->entry.addr, sizeof(pp.addr.bytes));
+	pp.len = m->entry.len;
+	if (m->group == POLICY_GROUP_NONE)
+		snprintf(cidr, cidrlen, "-");
+	else
+		policy_prefix_format(&pp, cidr, cidrlen);
+}
+
+static const char *ike_bridge_group_name(const struct policy_match *m)
+{
+	return m->group == POLICY_GROUP_NONE ? "no group" : policy_group_name((enum policy_group)m->group);
+}
+
+void ike_bridge_child_up(void *ctx, const struct ike_child_info *c)
+{
+	struct ike_bridge *b = ctx;
+	struct kernel_addr local, peer;
+	addr_conv_ike_to_kernel(&c->local, &local);
+	addr_conv_ike_to_kernel(&c->peer, &peer);
+	char text[64], cidr[POLICY_ADDR_STRLEN], why[256];
+	kernel_addr_format(&peer, text, sizeof(text));
+	struct policy_match m;
+	ike_bridge_match(b, &peer, &m, cidr, sizeof(cidr));
+	struct ike_bridge_pending *p = ike_bridge_pending_take(b, &peer);
+	const struct kernel_policy *holding = p && p->has_holding ? &p->holding : NULL;
+	/* The tunnel outranks the negotiation shunt; a failure shunt left from
+	 * an earlier attempt would outrank the tunnel, so both go. */
+	shunt_remove(b->shunts, &local, &peer, SHUNT_FAILURE);
+	int r = tunnel_install(b->tunnels, c, ike_bridge_group_name(&m), cidr, holding, holding ? 1 : 0, why,
+			       sizeof(why));
+	shunt_remove(b->shunts, &local, &peer, SHUNT_NEGOTIATION);
+	free(p);
+	if (r != 0) {
+		char reason[320];
+		snprintf(reason, sizeof(reason), "cannot install Child SA #%u: %s", c->serial, why);
+		log_error("%s (%s): %s", text, ike_bridge_group_name(&m), reason);
+		ike_bridge_fail_peer(b, &local, &peer, reason);
+		return;
+	}
+	log_info("%s (%s): Child SA #%u up (IKE SA #%u, %s, %s mode, SPIs in %08x out %08x, peer id '%s')%s", text,
+		 ike_bridge_group_name(&m), c->serial, c->ike_serial, c->initiator ? "initiator" : "responder",
+		 c->transport ? "transport" : "tunnel", c->spi_in, c->spi_out, c->peer_id ? c->peer_id : "",
+		 c->replaces ? ", rekeyed" : "");
+}
+
+void ike_bridge_child_down(void *ctx, const struct ike_child_info *c)
+{
+	struct ike_bridge *b = ctx;
+	char text[64];
+	ike_addr_format(&c->peer, text, sizeof(text));
+	if (tunnel_remove(b->tunnels, c->serial) == 0)
+		log_info("%s: Child SA #%u down%s", text, c->serial, c->replaces ? " (replaced)" : "");
+}
+
+void ike_bridge_fail_peer(struct ike_bridge *b, const struct kernel_addr *local, const struct kernel_addr *peer,
+			  const char *why)
+{
+	char text[64], cidr[POLICY_ADDR_STRLEN];
+	kernel_addr_format(peer, text, sizeof(text));
+	struct policy_match m;
+	ike_bridge_match(b, peer, &m, cidr, sizeof(cidr));
+	struct ike_bridge_pending *p = ike_bridge_pending_take(b, peer);
+	const struct kernel_addr *src = p ? &p->local : local;
+	const char *group = ike_bridge_group_name(&m);
+	const char *auth = m.conf ? peer_conf_auth_name(m.conf) : "none";
+	shunt_remove(b->shunts, src, peer, SHUNT_NEGOTIATION);
+	uint8_t fs = m.conf ? m.conf->failure_shunt : POLICY_SHUNT_NONE;
+	uint64_t life = policy_model_config(b->model)->failure_shunt_lifetime_ms;
+	struct kernel_error err;
+	if (fs == POLICY_SHUNT_NONE) {
+		log_info("%s (%s, auth %s): negotiation failed: %s; no failure shunt, back to the trap", text, group,
+			 auth, why);
+	} else if (shunt_install(b->shunts, src, peer, SHUNT_FAILURE, fs == POLICY_SHUNT_DROP ? SHUNT_DROP : SHUNT_PASS,
+				 group, why, life, &err) != 0) {
+		log_error("%s (%s, auth %s): negotiation failed: %s; cannot install the failure shunt: %s", text,
+			  group, auth, why, err.msg);
+	} else {
+		log_info("%s (%s, auth %s): negotiation failed: %s; failure shunt %s for %llus", text, group, auth, why,
+			 fs == POLICY_SHUNT_DROP ? "%drop" : "%pass", (unsigned long long)(life / 1000));
+	}
+	/* The held packets are re-examined at once: they now meet the shunt. */
+	if (p != NULL && p->has_holding)
+		kernel_hold_release(b->k, &p->holding, 1, NULL);
+	free(p);
+}
+
+void ike_bridge_ike_failed(void *ctx, const struct ike_failure *f)
+{
+	struct ike_bridge *b = ctx;
+	struct kernel_addr local, peer;
+	addr_conv_ike_to_kernel(&f->local, &local);
+	addr_conv_ike_to_kernel(&f->peer, &peer);
+	char text[64];
+	kernel_addr_format(&peer, text, sizeof(text));
+	bool pending = ike_bridge_pending_has(b, &peer);
+	if (f->established || (!f->initiator && !pending)) {
+		/* Not a negotiation of ours: its Child SAs went with child_down,
+		 * the trap applies again. */
+		log_info("%s: IKE SA #%u %s: %s (%s)", text, f->ike_serial, f->established ? "ended" : "refused",
+			 f->why, ike_fail_reason_name(f->reason));
+		return;
+	}
+	if (tunnel_table_has_peer(b->tunnels, &peer)) {
+		/* A second negotiation lost (simultaneous initiation): the tunnel stands. */
+		log_info("%s: IKE SA #%u failed while a tunnel stands: %s", text, f->ike_serial, f->why);
+		return;
+	}
+	ike_bridge_fail_peer(b, &local, &peer, f->why);
+}

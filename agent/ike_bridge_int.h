@@ -1,0 +1,64 @@
+#ifndef SWANMESH_AGENT_IKE_BRIDGE_INT_H
+#define SWANMESH_AGENT_IKE_BRIDGE_INT_H
+/* Internals shared by ike_bridge*.c: the sockets (ike_bridge_net.c) and the
+ * engine's events (ike_bridge_events.c). */
+#include "ike_bridge.h"
+#include "ike_socket.h"
+#include "ike_timers.h"
+
+#define IKE_BRIDGE_PORT 500
+#define IKE_BRIDGE_NATT_PORT 4500
+
+struct ike_bridge_sock {
+	struct ike_socket *s;
+	struct ike_addr addr;   /* bound address and port; ip all zero when any */
+	bool any;
+};
+
+/* A trapped peer we negotiate with: the trap holding its packets. */
+struct ike_bridge_pending {
+	struct kernel_addr local, peer;
+	struct kernel_policy holding;
+	bool has_holding;
+	struct ike_bridge_pending *next;
+};
+
+struct ike_bridge {
+	uv_loop_t *loop;
+	struct kernel *k;
+	struct shunt_table *shunts;
+	const struct policy_model *model;
+	struct ike_engine *engine;
+	struct ike_timers *timers;
+	struct tunnel_table *tunnels;
+	struct ike_bridge_sock *socks;
+	unsigned nsocks;
+	struct ike_bridge_pending *pending;
+};
+
+/* ike_bridge_net.c. Opens 500 and 4500 on every own address; returns the
+ * number of sockets opened (failures are logged). */
+unsigned ike_bridge_net_open(struct ike_bridge *b);
+void ike_bridge_net_close(struct ike_bridge *b);
+/* env.send: 0 or -errno. */
+int ike_bridge_net_send(void *ctx, const uint8_t *buf, size_t len, const struct ike_addr *local,
+			const struct ike_addr *peer);
+/* The address we would send from to reach peer, among ours: 0 or -1 + why. */
+int ike_bridge_net_local_for(struct ike_bridge *b, const struct kernel_addr *peer, struct kernel_addr *local,
+			     char *why, size_t whylen);
+
+/* ike_bridge_events.c: env callbacks for the engine's results. */
+void ike_bridge_child_up(void *ctx, const struct ike_child_info *c);
+void ike_bridge_child_down(void *ctx, const struct ike_child_info *c);
+void ike_bridge_ike_failed(void *ctx, const struct ike_failure *f);
+/* The negotiation with peer failed: its group's failure shunt, the held
+ * packets released onto it, one log line. */
+void ike_bridge_fail_peer(struct ike_bridge *b, const struct kernel_addr *local, const struct kernel_addr *peer,
+			  const char *why);
+/* Remembers (or refreshes) the trap holding peer's packets. */
+int ike_bridge_pending_add(struct ike_bridge *b, const struct kernel_addr *local, const struct kernel_addr *peer,
+			   const struct kernel_policy *holding);
+bool ike_bridge_pending_has(struct ike_bridge *b, const struct kernel_addr *peer);
+void ike_bridge_pending_free_all(struct ike_bridge *b);
+
+#endif

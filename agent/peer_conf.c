@@ -1,0 +1,132 @@
+/* Policy model -> struct ike_peer_conf (see peer_conf.h). */
+#include "peer_conf.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "addr_conv.h"
+#include "ike/ike_consts.h"
+
+static bool peer_conf_has_auth(const struct policy_group_conf *g, enum policy_auth a)
+{
+	for (unsigned i = 0; i < g->nauth && i < POLICY_AUTH_MAX; i++)
+		if (g->auth[i] == a)
+			return true;
+	return false;
+}
+
+const char *peer_conf_auth_name(const struct policy_group_conf *g)
+{
+	/* NULL auth is the only method wired into the engine so far: a group
+	 * that lists it uses it, wherever it stands in the list. */
+	if (peer_conf_has_auth(g, POLICY_AUTH_NULL))
+		return "null";
+	if (g->nauth > 0)
+		return policy_auth_name((enum policy_auth)g->auth[0]);
+	return "none";
+}
+
+/* Refuses groups that never negotiate, with the reason. */
+static int peer_conf_group_ok(const struct policy_match *mt, bool initiator, const char *peer, char *why,
+			      size_t whylen)
+{
+	if (mt->own_address) {
+		snprintf(why, whylen, "%s is one of our own addresses", peer);
+		return -1;
+	}
+	switch (mt->group) {
+	case POLICY_GROUP_PRIVATE:
+	case POLICY_GROUP_PRIVATE_OR_CLEAR:
+		return 0;
+	case POLICY_GROUP_CLEAR_OR_PRIVATE:
+		if (!initiator)
+			return 0;
+		snprintf(why, whylen, "%s is in clear-or-private, which only answers and never initiates", peer);
+		return -1;
+	case POLICY_GROUP_CLEAR:
+		snprintf(why, whylen, "%s is in the clear group: never negotiated", peer);
+		return -1;
+	case POLICY_GROUP_BLOCK:
+		snprintf(why, whylen, "%s is in the block group: all traffic dropped", peer);
+		return -1;
+	default:
+		snprintf(why, whylen, "%s is in no policy group", peer);
+		return -1;
+	}
+}
+
+static int peer_conf_auth(const struct policy_group_conf *g, const char *group, struct ike_peer_conf *out,
+			  char *why, size_t whylen)
+{
+	if (peer_conf_has_auth(g, POLICY_AUTH_NULL)) {
+		out->our_auth = IKE_AUTH_NULL;
+		out->our_id_type = IKE_ID_NULL;
+		out->our_id_len = 0;
+		out->accept_null = true;
+		return 0;
+	}
+	if (g->nauth == 0) {
+		snprintf(why, whylen, "group %s has no usable authentication (no node.cert and no auth: list)", group);
+		return -1;
+	}
+	if (g->auth[0] == POLICY_AUTH_DNSSEC)
+		snprintf(why, whylen, "group %s: DNSSEC (IPSECKEY) authentication is not wired yet", group);
+	else
+		snprintf(why, whylen, "group %s: certificate authentication is not wired yet", group);
+	return -1;
+}
+
+static unsigned peer_conf_suites(const struct policy_proposals *p, bool esp, struct ike_suite *out)
+{
+	unsigned n = 0;
+	/* More proposals than the engine takes: the first ones, in order of preference. */
+	for (size_t i = 0; i < p->n && n < IKE_MAX_SUITES; i++, n++) {
+		out[n].encr = p->v[i].encr;
+		out[n].key_bits = p->v[i].key_bits;
+		out[n].integ = p->v[i].integ;
+		out[n].prf = esp ? 0 : p->v[i].prf;
+		out[n].dh = p->v[i].dh;
+	}
+	return n;
+}
+
+uint64_t peer_conf_retransmit_budget(const struct policy_config *cfg)
+{
+	/* The engine doubles the first timeout after each try (at most 2^8). */
+	uint64_t total = 0;
+	for (unsigned i = 0; i <= cfg->retransmit_tries; i++)
+		total += cfg->retransmit_timeout_ms << (i < 8 ? i : 8);
+	return total;
+}
+
+int peer_conf_from_model(const struct policy_model *m, const struct kernel_addr *peer, bool initiator,
+			 struct ike_peer_conf *out, char *why, size_t whylen)
+{
+	memset(out, 0, sizeof(*out));
+	char text[64];
+	kernel_addr_format(peer, text, sizeof(text));
+	struct policy_addr pa;
+	addr_conv_kernel_to_policy(peer, &pa);
+	struct policy_match mt;
+	policy_model_lookup(m, &pa, 0, 0, 0, &mt);
+	if (peer_conf_group_ok(&mt, initiator, text, why, whylen) != 0 || mt.conf == NULL)
+		return -1;
+	const char *group = policy_group_name((enum policy_group)mt.group);
+	if (peer_conf_auth(mt.conf, group, out, why, whylen) != 0)
+		return -1;
+	const struct policy_config *cfg = policy_model_config(m);
+	out->group = mt.group;
+	out->transport = mt.conf->mode == POLICY_MODE_TRANSPORT;
+	out->n_ike = peer_conf_suites(&cfg->ike_proposals, false, out->ike);
+	out->n_esp = peer_conf_suites(&cfg->esp_proposals, true, out->esp);
+	if (out->n_ike == 0 || out->n_esp == 0) {
+		snprintf(why, whylen, "no %s proposals configured", out->n_ike == 0 ? "IKE" : "ESP");
+		return -1;
+	}
+	out->ike_lifetime_ms = cfg->ike_lifetime_ms;
+	out->child_lifetime_ms = cfg->child_lifetime_ms;
+	out->liveness_ms = cfg->liveness_ms;
+	out->retransmit_timeout_ms = cfg->retransmit_timeout_ms;
+	out->retransmit_tries = cfg->retransmit_tries;
+	return 0;
+}

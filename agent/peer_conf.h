@@ -1,0 +1,27 @@
+#ifndef SWANMESH_AGENT_PEER_CONF_H
+#define SWANMESH_AGENT_PEER_CONF_H
+/* How to talk IKE with one peer, decided from the policy model: its group
+ * (private, private-or-clear; clear-or-private only as responder), the
+ * group's authentication, the configured proposals, lifetimes and
+ * retransmission limits. Pure: no I/O, so it is tested on its own. */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ike/ike.h"
+#include "kernel/kernel.h"
+#include "policy/model.h"
+
+/* Fills *out for peer (out->group is the enum policy_group). Returns 0, or
+ * -1 with a sentence in why: the peer is refused. */
+int peer_conf_from_model(const struct policy_model *m, const struct kernel_addr *peer, bool initiator,
+			 struct ike_peer_conf *out, char *why, size_t whylen);
+
+/* ike.retransmit.timeout is the first retransmission and doubles with each
+ * of ike.retransmit.tries: the whole time given to an answer, in ms. */
+uint64_t peer_conf_retransmit_budget(const struct policy_config *cfg);
+
+/* "null", "cert", "dnssec": the authentication peer_conf_from_model picks
+ * for a group (the first the engine can do), "none" when there is none. */
+const char *peer_conf_auth_name(const struct policy_group_conf *g);
+
+#endif

@@ -1,0 +1,52 @@
+#ifndef SWANMESH_AGENT_TUNNELS_H
+#define SWANMESH_AGENT_TUNNELS_H
+/* Established Child SAs in the kernel: the SA pair and the host-to-host
+ * tunnel policies (out, in, and fwd in tunnel mode) at the tunnel rank,
+ * installed when ike/ reports a Child SA and removed when it goes (the
+ * group's trap applies again). Rekeyed Child SAs of one peer share its
+ * reqid and policies; the policies go with the last of them. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ike/ike.h"
+#include "kernel/kernel.h"
+
+struct tunnel_info {
+	uint32_t serial, ike_serial;
+	uint32_t instance;           /* "[N]" of trafficstatus: one per new peer tunnel */
+	struct kernel_addr local, peer;
+	uint32_t spi_in, spi_out, reqid;
+	bool transport, initiator;
+	char group[32];              /* "private-or-clear" */
+	char cidr[64];               /* the group line that matched, "192.0.2.0/24" */
+	char peer_id[128];           /* "ID_NULL" */
+	uint8_t peer_auth;           /* IKE_AUTH_* */
+	uint64_t add_time;           /* seconds since the epoch */
+};
+
+struct tunnel_table;
+
+/* k borrowed. *out owned by the caller (tunnel_table_free). 0 or -ENOMEM. */
+int tunnel_table_new(struct kernel *k, struct tunnel_table **out);
+/* Removes every tunnel from the kernel, then frees t. */
+void tunnel_table_free(struct tunnel_table *t);
+
+/* Installs c (keys are copied into the requests and wiped) and releases
+ * the packets held on `holding` (n policies, may be 0). group and cidr are
+ * copied. 0, or negative errno with a sentence in why; nothing stays
+ * installed then (the inbound larval SA is deleted too). */
+int tunnel_install(struct tunnel_table *t, const struct ike_child_info *c, const char *group, const char *cidr,
+		   const struct kernel_policy *holding, size_t nholding, char *why, size_t whylen);
+/* Removes the Child SA serial: 0, or -ENOENT. */
+int tunnel_remove(struct tunnel_table *t, uint32_t serial);
+
+typedef void (*tunnel_each_cb)(void *ctx, const struct tunnel_info *ti);
+void tunnel_table_each(const struct tunnel_table *t, tunnel_each_cb cb, void *ctx);
+unsigned tunnel_table_count(const struct tunnel_table *t);
+bool tunnel_table_has_peer(const struct tunnel_table *t, const struct kernel_addr *peer);
+/* Byte counters of both SAs (0 where the kernel has none). */
+void tunnel_stats(struct tunnel_table *t, const struct tunnel_info *ti, struct kernel_sa_stats *in,
+		  struct kernel_sa_stats *out);
+
+#endif
