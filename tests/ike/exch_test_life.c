@@ -1,0 +1,202 @@
+/* In-process exchanges: the life of an established SA. Delete (one peer,
+ * all peers, from either side) and liveness checks against a live and a
+ * vanished peer. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "exch_check.h"
+#include "ike/ike_consts.h"
+
+static void established(struct exch_world *w)
+{
+	exch_start(w);
+	exch_handshake(w);
+	exch_assert_established(w, EXCH_A);
+}
+
+/* The child_down of side idx matches its child_up. */
+static void assert_down_matches(const struct exch_world *w, int idx)
+{
+	const struct exch_side *s = &w->side[idx];
+
+	assert_int_equal(s->n_down, 1);
+	assert_int_equal(s->n_up, 1);
+	assert_true(s->up[0].down);
+	assert_int_equal(s->down[0].serial, s->up[0].info.serial);
+	assert_int_equal(s->down[0].spi_in, s->up[0].info.spi_in);
+	assert_int_equal(s->down[0].spi_out, s->up[0].info.spi_out);
+	assert_int_equal(s->down[0].group, s->conf.group);
+	assert_null(s->down[0].key_in_encr);
+	assert_null(s->down[0].key_out_encr);
+}
+
+/* Failures a deleted peer may report: only DELETED, of an established SA. */
+static void assert_only_deleted(struct exch_world *w, int idx)
+{
+	const struct exch_fail *f;
+
+	if (w->side[idx].n_fail == 0)
+		return;
+	f = exch_assert_failed(w, idx, IKE_FAIL_DELETED, -1);
+	assert_true(f->f.established);
+}
+
+static void delete_from(struct exch_world *w, int idx)
+{
+	established(w);
+	assert_int_equal(ike_delete_peer(w->side[idx].e, &w->side[!idx].addr), 1);
+	exch_advance(w, 5000);
+	assert_down_matches(w, EXCH_A);
+	assert_down_matches(w, EXCH_B);
+	assert_int_equal(exch_sa_count(w, EXCH_A), 0);
+	assert_int_equal(exch_sa_count(w, EXCH_B), 0);
+	assert_int_equal(exch_trace_count(w, idx, IKE_EXCH_INFORMATIONAL, 0), 1);
+	assert_int_equal(exch_trace_count(w, !idx, IKE_EXCH_INFORMATIONAL, 1), 1);
+	assert_int_equal(w->side[idx].n_fail, 0);
+	assert_only_deleted(w, !idx);
+	/* nothing more goes out afterwards */
+	unsigned n = w->n_trace;
+	exch_advance(w, 60000);
+	assert_int_equal(w->n_trace, n);
+}
+
+static void test_delete_peer(void **state)
+{
+	delete_from(*state, EXCH_A);
+}
+
+static void test_delete_peer_by_responder(void **state)
+{
+	delete_from(*state, EXCH_B);
+}
+
+static void test_delete_peer_none(void **state)
+{
+	struct exch_world *w = *state;
+	struct ike_addr other = w->side[EXCH_B].addr;
+
+	established(w);
+	other.ip[3] = 99;
+	assert_int_equal(ike_delete_peer(w->side[EXCH_A].e, &other), 0);
+	exch_advance(w, 1000);
+	exch_assert_established(w, EXCH_A);
+}
+
+/* The peer's Delete is lost every time: the deleting side still ends. */
+static void test_delete_peer_lost(void **state)
+{
+	struct exch_world *w = *state;
+
+	established(w);
+	assert_non_null(exch_rule_add(w, EXCH_A, IKE_EXCH_INFORMATIONAL, 0, 0, 0, EXCH_DROP));
+	assert_int_equal(ike_delete_peer(w->side[EXCH_A].e, &w->side[EXCH_B].addr), 1);
+	exch_advance(w, 60000);
+	assert_down_matches(w, EXCH_A);
+	assert_int_equal(exch_sa_count(w, EXCH_A), 0);
+}
+
+/* SIGTERM: A's SAs are gone when ike_delete_all returns; B learns it. */
+static void test_delete_all(void **state)
+{
+	struct exch_world *w = *state;
+
+	established(w);
+	ike_delete_all(w->side[EXCH_A].e);
+	assert_down_matches(w, EXCH_A);
+	assert_int_equal(exch_sa_count(w, EXCH_A), 0);
+	assert_int_equal(w->n_queue, 1);
+	assert_int_equal(w->queue[0].exchange, IKE_EXCH_INFORMATIONAL);
+	exch_run(w, 0);
+	assert_down_matches(w, EXCH_B);
+	assert_int_equal(exch_sa_count(w, EXCH_B), 0);
+	assert_only_deleted(w, EXCH_B);
+	assert_int_equal(w->side[EXCH_A].n_fail, 0);
+}
+
+static void liveness_conf(struct exch_world *w)
+{
+	for (int i = 0; i < 2; i++)
+		w->side[i].conf.liveness_ms = 10000; /* give up 7500 ms after a check */
+}
+
+/* Both alive: liveness checks go back and forth, nothing goes down. */
+static void test_liveness_alive(void **state)
+{
+	struct exch_world *w = *state;
+	unsigned req;
+
+	liveness_conf(w);
+	established(w);
+	exch_advance(w, 60000);
+	exch_assert_established(w, EXCH_A);
+	req = exch_trace_count(w, -1, IKE_EXCH_INFORMATIONAL, 0);
+	assert_in_range(req, 1, 12);
+	assert_int_equal(exch_trace_count(w, -1, IKE_EXCH_INFORMATIONAL, 1), req);
+	assert_int_equal(w->side[EXCH_A].n_down + w->side[EXCH_B].n_down, 0);
+}
+
+/* B vanishes (freed silently): A notices after liveness_ms of silence and
+ * the retransmissions of its check (exch_give_up_ms). */
+static void test_liveness_dead_peer(void **state)
+{
+	struct exch_world *w = *state;
+	const struct exch_fail *f;
+	uint64_t t0;
+
+	liveness_conf(w);
+	established(w);
+	t0 = w->now;
+	exch_side_free_engine(w, EXCH_B);
+	exch_advance(w, 9000);
+	assert_int_equal(w->side[EXCH_A].n_down, 0);
+	assert_int_equal(w->side[EXCH_A].n_fail, 0);
+	exch_advance(w, 13000);
+	assert_down_matches(w, EXCH_A);
+	f = exch_assert_failed(w, EXCH_A, IKE_FAIL_TIMEOUT, -1);
+	assert_true(f->f.established);
+	assert_true(f->f.initiator);
+	assert_in_range(f->at_ms - t0, 10000 + exch_give_up_ms(&w->side[EXCH_A].conf),
+			10000 + exch_give_up_ms(&w->side[EXCH_A].conf) + 2000);
+	assert_true(exch_trace_count(w, EXCH_A, IKE_EXCH_INFORMATIONAL, 0) >= 2);
+	assert_int_equal(exch_sa_count(w, EXCH_A), 0);
+	assert_true(w->n_to_freed >= 2);
+}
+
+/* The responder side notices a vanished initiator the same way. */
+static void test_liveness_dead_initiator(void **state)
+{
+	struct exch_world *w = *state;
+	const struct exch_fail *f;
+
+	liveness_conf(w);
+	established(w);
+	exch_side_free_engine(w, EXCH_A);
+	exch_advance(w, 22000);
+	assert_down_matches(w, EXCH_B);
+	f = exch_assert_failed(w, EXCH_B, IKE_FAIL_TIMEOUT, -1);
+	assert_true(f->f.established);
+	assert_false(f->f.initiator);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, exch_setup, exch_teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_delete_peer),
+		T(test_delete_peer_by_responder),
+		T(test_delete_peer_none),
+		T(test_delete_peer_lost),
+		T(test_delete_all),
+		T(test_liveness_alive),
+		T(test_liveness_dead_peer),
+		T(test_liveness_dead_initiator),
+	};
+#undef T
+
+	return cmocka_run_group_tests(tests, exch_group_setup, NULL);
+}

@@ -1,0 +1,285 @@
+/* In-process exchanges: lost and duplicated datagrams, retransmission,
+ * timeouts, unreachable peers, simultaneous initiation. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "exch_check.h"
+#include "ike/ike_consts.h"
+
+static void assert_same_dgram(const struct exch_world *w, int i, int j)
+{
+	assert_true(i >= 0 && j >= 0 && i != j);
+	assert_int_equal(w->trace[i].len, w->trace[j].len);
+	assert_memory_equal(w->trace[i].buf, w->trace[j].buf, w->trace[i].len);
+}
+
+static void test_drop_first_init_request(void **state)
+{
+	struct exch_world *w = *state;
+	struct ike_counters c;
+
+	assert_non_null(exch_rule_add(w, EXCH_A, IKE_EXCH_IKE_SA_INIT, 0, 0, 1, EXCH_DROP));
+	exch_start(w);
+	exch_handshake(w);
+	exch_assert_established(w, EXCH_A);
+	assert_int_equal(exch_trace_count(w, EXCH_A, IKE_EXCH_IKE_SA_INIT, 0), 2);
+	assert_same_dgram(w, exch_trace_find(w, EXCH_A, IKE_EXCH_IKE_SA_INIT, 0, 0),
+			  exch_trace_find(w, EXCH_A, IKE_EXCH_IKE_SA_INIT, 0, 1));
+	ike_engine_counters(w->side[EXCH_A].e, &c);
+	assert_int_equal(c.retransmits, 1);
+	assert_int_equal(c.established, 1);
+	assert_int_equal(exch_sa_count(w, EXCH_B), 1);
+}
+
+/* B's IKE_AUTH response is lost: A retransmits, B answers from its cache
+ * (the same bytes) and installs no second Child SA. */
+static void test_drop_first_auth_response(void **state)
+{
+	struct exch_world *w = *state;
+
+	assert_non_null(exch_rule_add(w, EXCH_B, IKE_EXCH_IKE_AUTH, 1, 0, 1, EXCH_DROP));
+	exch_start(w);
+	exch_handshake(w);
+	exch_assert_established(w, EXCH_A);
+	assert_int_equal(w->side[EXCH_A].n_up, 1);
+	assert_int_equal(w->side[EXCH_B].n_up, 1);
+	assert_int_equal(exch_trace_count(w, EXCH_A, IKE_EXCH_IKE_AUTH, 0), 2);
+	assert_int_equal(exch_trace_count(w, EXCH_B, IKE_EXCH_IKE_AUTH, 1), 2);
+	assert_same_dgram(w, exch_trace_find(w, EXCH_A, IKE_EXCH_IKE_AUTH, 0, 0),
+			  exch_trace_find(w, EXCH_A, IKE_EXCH_IKE_AUTH, 0, 1));
+	assert_same_dgram(w, exch_trace_find(w, EXCH_B, IKE_EXCH_IKE_AUTH, 1, 0),
+			  exch_trace_find(w, EXCH_B, IKE_EXCH_IKE_AUTH, 1, 1));
+}
+
+static void test_dup_auth_request(void **state)
+{
+	struct exch_world *w = *state;
+
+	assert_non_null(exch_rule_add(w, EXCH_A, IKE_EXCH_IKE_AUTH, 0, 0, 1, EXCH_DUP));
+	exch_start(w);
+	exch_handshake(w);
+	exch_advance(w, 5000);
+	exch_assert_established(w, EXCH_A);
+	assert_int_equal(w->side[EXCH_A].n_up, 1);
+	assert_int_equal(w->side[EXCH_B].n_up, 1);
+	assert_int_equal(exch_trace_count(w, EXCH_B, IKE_EXCH_IKE_AUTH, 1), 2);
+	assert_same_dgram(w, exch_trace_find(w, EXCH_B, IKE_EXCH_IKE_AUTH, 1, 0),
+			  exch_trace_find(w, EXCH_B, IKE_EXCH_IKE_AUTH, 1, 1));
+	assert_int_equal(exch_trace_count(w, EXCH_A, IKE_EXCH_IKE_AUTH, 0), 1);
+}
+
+static void test_dup_init_request(void **state)
+{
+	struct exch_world *w = *state;
+	unsigned n;
+
+	assert_non_null(exch_rule_add(w, EXCH_A, IKE_EXCH_IKE_SA_INIT, 0, 0, 1, EXCH_DUP));
+	exch_start(w);
+	exch_handshake(w);
+	exch_advance(w, 5000);
+	exch_assert_established(w, EXCH_A);
+	assert_int_equal(exch_sa_count(w, EXCH_B), 1);
+	assert_int_equal(w->side[EXCH_B].n_up, 1);
+	n = exch_trace_count(w, EXCH_B, IKE_EXCH_IKE_SA_INIT, 1);
+	assert_in_range(n, 1, 2);
+	if (n == 2)
+		assert_same_dgram(w, exch_trace_find(w, EXCH_B, IKE_EXCH_IKE_SA_INIT, 1, 0),
+				  exch_trace_find(w, EXCH_B, IKE_EXCH_IKE_SA_INIT, 1, 1));
+}
+
+/* An old IKE_SA_INIT response arriving after the SA is up changes nothing. */
+static void test_late_duplicate_response(void **state)
+{
+	struct exch_world *w = *state;
+	int i;
+
+	exch_start(w);
+	exch_handshake(w);
+	exch_assert_established(w, EXCH_A);
+	i = exch_trace_find(w, EXCH_B, IKE_EXCH_IKE_SA_INIT, 1, 0);
+	assert_true(i >= 0);
+	exch_inject(w, EXCH_A, w->trace[i].buf, w->trace[i].len);
+	i = exch_trace_find(w, EXCH_B, IKE_EXCH_IKE_AUTH, 1, 0);
+	exch_inject(w, EXCH_A, w->trace[i].buf, w->trace[i].len);
+	exch_advance(w, 5000);
+	exch_assert_established(w, EXCH_A);
+	assert_int_equal(w->side[EXCH_A].n_up, 1);
+}
+
+/* Every datagram of A lost: A retransmits after 500, 1000, 2000 ms
+ * (retransmit_timeout_ms doubling, retransmit_tries = 3) and gives up one
+ * doubled wait after the last: 7500 ms after it started. */
+static void test_timeout(void **state)
+{
+	struct exch_world *w = *state;
+	const struct exch_fail *f;
+	uint64_t t0 = w->now, give_up;
+	static const uint64_t at[] = { 0, 500, 1500, 3500 };
+
+	w->side[EXCH_A].conf.retransmit_timeout_ms = 500;
+	w->side[EXCH_A].conf.retransmit_tries = 3;
+	give_up = exch_give_up_ms(&w->side[EXCH_A].conf);
+	assert_int_equal(give_up, 7500);
+	assert_non_null(exch_rule_add(w, EXCH_A, -1, -1, 0, 0, EXCH_DROP));
+	exch_start(w);
+	assert_int_equal(exch_initiate(w, EXCH_A), 0);
+	exch_advance(w, give_up - 1);
+	assert_int_equal(w->side[EXCH_A].n_fail, 0);
+	assert_int_equal(exch_trace_count(w, EXCH_A, -1, -1), 4);
+	for (unsigned i = 0; i < 4; i++) {
+		assert_int_equal(w->trace[i].exchange, IKE_EXCH_IKE_SA_INIT);
+		assert_int_equal(w->trace[i].sent_ms - t0, at[i]);
+	}
+	exch_advance(w, 1000);
+	f = exch_assert_failed(w, EXCH_A, IKE_FAIL_TIMEOUT, -1);
+	assert_int_equal(f->at_ms - t0, give_up);
+	assert_false(f->f.established);
+	assert_true(f->f.initiator);
+	assert_int_equal(exch_sa_count(w, EXCH_A), 0);
+	exch_advance(w, 60000);
+	assert_int_equal(exch_trace_count(w, EXCH_A, -1, -1), 4);
+	assert_int_equal(w->side[EXCH_A].n_fail, 1);
+	assert_int_equal(exch_sa_count(w, EXCH_B), 0);
+}
+
+/* The IKE_AUTH responses are lost: A times out in IKE_AUTH. */
+static void test_timeout_in_auth(void **state)
+{
+	struct exch_world *w = *state;
+	const struct exch_fail *f;
+
+	assert_non_null(exch_rule_add(w, EXCH_B, IKE_EXCH_IKE_AUTH, 1, 0, 0, EXCH_DROP));
+	exch_start(w);
+	assert_int_equal(exch_initiate(w, EXCH_A), 0);
+	exch_advance(w, 10000);
+	f = exch_assert_failed(w, EXCH_A, IKE_FAIL_TIMEOUT, -1);
+	assert_false(f->f.established);
+	assert_int_equal(w->side[EXCH_A].n_up, 0);
+	assert_true(exch_trace_count(w, EXCH_A, IKE_EXCH_IKE_AUTH, 0) >= 2);
+}
+
+static void test_unreachable(void **state)
+{
+	struct exch_world *w = *state;
+	const struct exch_fail *f;
+
+	exch_start(w);
+	assert_int_equal(exch_initiate(w, EXCH_A), 0);
+	exch_queue_clear(w);
+	ike_unreachable(w->side[EXCH_A].e, &w->side[EXCH_B].addr, "ICMP port unreachable");
+	f = exch_assert_failed(w, EXCH_A, IKE_FAIL_UNREACHABLE, -1);
+	assert_int_equal(f->at_ms, w->now);
+	assert_non_null(strstr(f->f.why, "ICMP port unreachable"));
+	assert_int_equal(exch_sa_count(w, EXCH_A), 0);
+	exch_advance(w, 30000);
+	assert_int_equal(exch_trace_count(w, EXCH_A, -1, -1), 1);
+	assert_int_equal(w->side[EXCH_A].n_fail, 1);
+}
+
+/* An established SA is not torn down by an unreachable report. */
+static void test_unreachable_established(void **state)
+{
+	struct exch_world *w = *state;
+
+	exch_start(w);
+	exch_handshake(w);
+	ike_unreachable(w->side[EXCH_A].e, &w->side[EXCH_B].addr, "ICMP host unreachable");
+	exch_advance(w, 1000);
+	exch_assert_established(w, EXCH_A);
+}
+
+/* An unreachable report for another peer changes nothing. */
+static void test_unreachable_other_peer(void **state)
+{
+	struct exch_world *w = *state;
+	struct ike_addr other = w->side[EXCH_B].addr;
+
+	other.ip[3] = 99;
+	exch_start(w);
+	assert_int_equal(exch_initiate(w, EXCH_A), 0);
+	ike_unreachable(w->side[EXCH_A].e, &other, "ICMP host unreachable");
+	assert_int_equal(w->side[EXCH_A].n_fail, 0);
+	exch_advance(w, 2000);
+	exch_assert_established(w, EXCH_A);
+}
+
+static bool both_up(struct exch_world *w)
+{
+	return exch_live_children(&w->side[EXCH_A]) > 0 && exch_live_children(&w->side[EXCH_B]) > 0;
+}
+
+/* A and B initiate at the same instant; in the end one Child SA pair. */
+static void simultaneous(struct exch_world *w, bool b_first)
+{
+	const struct exch_child *ca;
+
+	exch_start(w);
+	assert_int_equal(exch_initiate(w, EXCH_A), 0);
+	assert_int_equal(exch_initiate(w, EXCH_B), 0);
+	assert_int_equal(w->n_queue, 2);
+	if (b_first)
+		exch_queue_swap(w, 0, 1);
+	assert_true(exch_wait(w, 10000, 10, both_up));
+	exch_advance(w, 30000);
+	assert_int_equal(exch_live_children(&w->side[EXCH_A]), 1);
+	assert_int_equal(exch_live_children(&w->side[EXCH_B]), 1);
+	ca = exch_live_child(&w->side[EXCH_A]);
+	exch_assert_established(w, ca->info.initiator ? EXCH_A : EXCH_B);
+	assert_int_equal(exch_sa_count(w, EXCH_A), 1);
+	assert_int_equal(exch_sa_count(w, EXCH_B), 1);
+}
+
+static void test_simultaneous(void **state)
+{
+	simultaneous(*state, false);
+}
+
+static void test_simultaneous_b_first(void **state)
+{
+	simultaneous(*state, true);
+}
+
+/* Initiating again while one is under way or up: nothing new. */
+static void test_initiate_twice(void **state)
+{
+	struct exch_world *w = *state;
+
+	exch_start(w);
+	assert_int_equal(exch_initiate(w, EXCH_A), 0);
+	assert_int_equal(exch_initiate(w, EXCH_A), 0);
+	assert_int_equal(w->n_queue, 1);
+	exch_advance(w, 2000);
+	exch_assert_established(w, EXCH_A);
+	assert_int_equal(exch_initiate(w, EXCH_A), 0);
+	exch_advance(w, 2000);
+	assert_int_equal(w->side[EXCH_A].n_up, 1);
+	assert_int_equal(exch_sa_count(w, EXCH_A), 1);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, exch_setup, exch_teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_drop_first_init_request),
+		T(test_drop_first_auth_response),
+		T(test_dup_auth_request),
+		T(test_dup_init_request),
+		T(test_late_duplicate_response),
+		T(test_timeout),
+		T(test_timeout_in_auth),
+		T(test_unreachable),
+		T(test_unreachable_established),
+		T(test_unreachable_other_peer),
+		T(test_simultaneous),
+		T(test_simultaneous_b_first),
+		T(test_initiate_twice),
+	};
+#undef T
+
+	return cmocka_run_group_tests(tests, exch_group_setup, NULL);
+}
