@@ -244,6 +244,19 @@ static void eng_auth_refused(struct ike_sa *sa, uint32_t msgid, const char *why)
 
 static void eng_auth_initiator_done(struct ike_sa *sa, const struct ike_msg *m);
 
+/* An anonymous SA never replaces an authenticated one with the same peer:
+ * whoever holds the address could otherwise take over its traffic. */
+static bool eng_auth_downgrade(const struct ike_sa *sa)
+{
+	if (sa->peer_auth != IKE_AUTH_NULL)
+		return false;
+	for (const struct ike_sa *o = sa->e->all; o != NULL; o = o->next)
+		if (o != sa && o->state == IKE_STATE_ESTABLISHED && eng_addr_eq(&o->peer, &sa->peer) &&
+		    o->peer_auth != IKE_AUTH_NULL)
+			return true;
+	return false;
+}
+
 /* Both roles: the peer is authenticated (or not) with key. */
 static void eng_auth_continue(struct ike_sa *sa, uint32_t msgid, const struct ike_msg *m, SECKEYPublicKey *key)
 {
@@ -253,6 +266,11 @@ static void eng_auth_continue(struct ike_sa *sa, uint32_t msgid, const struct ik
 		SECKEY_DestroyPublicKey(key);
 	if (r != 0) {
 		eng_auth_refused(sa, msgid, why);
+		return;
+	}
+	if (eng_auth_downgrade(sa)) {
+		eng_auth_refused(sa, msgid, "an authenticated IKE SA with this peer exists; NULL authentication "
+					    "may not replace it");
 		return;
 	}
 	sa->peer_initial_contact = eng_has_notify(m, IKE_N_INITIAL_CONTACT);
