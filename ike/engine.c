@@ -44,6 +44,14 @@ void eng_sa_log(const struct ike_sa *sa, enum ike_log_level lvl, const char *fmt
 	va_end(ap);
 }
 
+const struct ike_notify *eng_msg_notify(const struct ike_msg *m, uint16_t type)
+{
+	for (unsigned i = 0; i < m->n_notify; i++)
+		if (m->notify[i].type == type)
+			return &m->notify[i];
+	return NULL;
+}
+
 const char *ike_addr_format(const struct ike_addr *a, char *buf, size_t len)
 {
 	if (inet_ntop(a->family == AF_INET6 ? AF_INET6 : AF_INET, a->ip, buf, (socklen_t)len) == NULL)
@@ -166,8 +174,7 @@ struct ike_sa *eng_sa_by_serial(struct ike_engine *e, uint32_t serial)
 	return NULL;
 }
 
-/* A fresh, unused, non-zero local SPI. */
-static int eng_new_spi(struct ike_engine *e, uint64_t *spi)
+int eng_new_spi(struct ike_engine *e, uint64_t *spi)
 {
 	for (int tries = 0; tries < 8; tries++) {
 		uint8_t b[8];
@@ -235,6 +242,7 @@ void eng_sa_free(struct ike_sa *sa)
 	if (sa->next != NULL)
 		sa->next->prev = sa->prev;
 	ike_crypto_dh_free(sa->dh);
+	ike_crypto_dh_free(sa->ccs.dh);
 	ike_crypto_keymat_ike_keys_free(&sa->keys);
 	ike_crypto_sk_free(sa->sk_in);
 	ike_crypto_sk_free(sa->sk_out);
@@ -257,8 +265,6 @@ void eng_sa_established(struct ike_sa *sa)
 	sa->established_ms = eng_now(sa->e);
 	sa->e->cnt.established++;
 	uint64_t life = sa->conf.ike_lifetime_ms;
-	if (sa->conf.child_lifetime_ms != 0 && (life == 0 || sa->conf.child_lifetime_ms < life))
-		life = sa->conf.child_lifetime_ms;
 	if (life != 0) {
 		sa->expire_ms = sa->established_ms + life;
 		sa->rekey_ms = sa->established_ms + life / 100 * (sa->initiator ? 90 : 95);
@@ -314,6 +320,9 @@ void eng_sa_schedule(struct ike_sa *sa)
 		next = sa->expire_ms;
 	if (sa->rekey_ms != 0 && sa->rekey_ms < next)
 		next = sa->rekey_ms;
+	for (unsigned i = 0; sa->state == IKE_STATE_ESTABLISHED && i < sa->n_children; i++)
+		if (sa->child[i].rekey_ms != 0 && !sa->child[i].rekeying && sa->child[i].rekey_ms < next)
+			next = sa->child[i].rekey_ms;
 	if (sa->state == IKE_STATE_INIT_RECEIVED || sa->state == IKE_STATE_AUTH_WAIT_KEY) {
 		uint64_t t = sa->created_ms + eng_half_open_ms(sa);
 		if (t < next)
@@ -363,10 +372,22 @@ static void eng_sa_timer(struct ike_sa *sa)
 		return;
 	}
 	if (sa->state == IKE_STATE_ESTABLISHED && sa->rekey_ms != 0 && now >= sa->rekey_ms) {
-		sa->rekey_ms = 0;
-		eng_sa_log(sa, IKE_LOG_INFO, "lifetime at %u%%: negotiating a replacement", sa->initiator ? 90 : 95);
-		if (!eng_sa_pending_with(sa->e, &sa->peer))
+		/* Window of one: wait for the outstanding request. */
+		sa->rekey_ms = sa->req_busy ? now + 1000 : 0;
+		if (!sa->req_busy && eng_ccs_rekey_ike(sa) != 0 && !eng_sa_pending_with(sa->e, &sa->peer))
 			eng_start(sa->e, &sa->local, &sa->peer);
+		eng_sa_schedule(sa);
+		return;
+	}
+	for (unsigned i = 0; sa->state == IKE_STATE_ESTABLISHED && i < sa->n_children; i++) {
+		struct eng_child *c = &sa->child[i];
+		if (c->rekey_ms == 0 || c->rekeying || now < c->rekey_ms)
+			continue;
+		c->rekey_ms = sa->req_busy ? now + 1000 : 0;
+		if (!sa->req_busy && eng_ccs_rekey_child(sa, c->serial) != 0 && !eng_sa_pending_with(sa->e, &sa->peer))
+			eng_start(sa->e, &sa->local, &sa->peer);
+		eng_sa_schedule(sa);
+		return;
 	}
 	if (sa->state == IKE_STATE_ESTABLISHED && sa->liveness_next != 0 && now >= sa->liveness_next) {
 		sa->liveness_next = now + sa->conf.liveness_ms;
@@ -550,17 +571,10 @@ static void eng_input_sa(struct ike_sa *sa, uint8_t *buf, size_t len, const stru
 			eng_info_request(sa, id, plain, plen, first);
 		break;
 	case IKE_EXCH_CREATE_CHILD_SA:
-		if (!response) {
-			/* Rekeying is done by a fresh IKE SA: refuse politely. */
-			struct eng_chain c;
-			eng_chain_init(&c);
-			eng_chain_notify(&c, 0, IKE_N_NO_ADDITIONAL_SAS, NULL, 0, NULL, 0);
-			struct eng_out o;
-			if (c.wr.err == 0 &&
-			    eng_seal(sa, IKE_EXCH_CREATE_CHILD_SA, id, true, c.first, c.wr.buf, c.wr.len, &o) == 0)
-				eng_respond(sa, &o);
-			eng_chain_free(&c);
-		}
+		if (response)
+			eng_ccs_response(sa, plain, plen, first);
+		else
+			eng_ccs_request(sa, id, plain, plen, first);
 		break;
 	default:
 		sa->e->cnt.dropped_malformed++;

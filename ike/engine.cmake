@@ -8,4 +8,5 @@ target_sources(swanmesh_ike PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/engine_child.c
   ${CMAKE_CURRENT_LIST_DIR}/exch_init.c
   ${CMAKE_CURRENT_LIST_DIR}/exch_auth.c
-  ${CMAKE_CURRENT_LIST_DIR}/exch_info.c)
+  ${CMAKE_CURRENT_LIST_DIR}/exch_info.c
+  ${CMAKE_CURRENT_LIST_DIR}/exch_child.c)

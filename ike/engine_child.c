@@ -43,26 +43,38 @@ static uint16_t ts_port(const struct ike_ts *t)
 	return t->start_port == t->end_port ? t->start_port : 0;
 }
 
-int eng_child_install(struct ike_sa *sa, const struct ike_suite *esp, uint32_t spi_in, uint32_t spi_out,
-		      bool transport, const struct ike_ts *tsl, const struct ike_ts *tsp)
+void eng_child_new_auth(const struct ike_sa *sa, struct eng_child_new *n)
 {
+	memset(n, 0, sizeof(*n));
+	n->ni = sa->ni;
+	n->ni_len = sa->ni_len;
+	n->nr = sa->nr;
+	n->nr_len = sa->nr_len;
+	n->we_initiated = sa->initiator;
+}
+
+int eng_child_install(struct ike_sa *sa, const struct eng_child_new *n)
+{
+	const struct ike_suite *esp = &n->esp;
 	const struct ike_crypto_encr_info *ei = ike_crypto_algs_encr(esp->encr, esp->key_bits);
 	const struct ike_crypto_integ_info *ii = esp->integ ? ike_crypto_algs_integ(esp->integ) : NULL;
 	if (ei == NULL || (esp->integ != 0 && ii == NULL) || sa->n_children >= ENG_MAX_CHILD)
 		return -1;
 	struct ike_crypto_child_keys k;
 	size_t elen = ei->key_len + ei->salt_len, ilen = ii ? ii->key_len : 0;
-	if (ike_crypto_keymat_child(sa->suite.prf, sa->keys.sk_d, NULL, sa->ni, sa->ni_len, sa->nr, sa->nr_len, elen,
+	if (ike_crypto_keymat_child(sa->suite.prf, sa->keys.sk_d, n->gir, n->ni, n->ni_len, n->nr, n->nr_len, elen,
 				    ilen, &k) != 0)
 		return -1;
 	struct eng_child *c = &sa->child[sa->n_children++];
 	memset(c, 0, sizeof(*c));
 	c->serial = sa->e->next_serial++;
-	c->spi_in = spi_in;
-	c->spi_out = spi_out;
+	c->spi_in = n->spi_in;
+	c->spi_out = n->spi_out;
 	c->esp = *esp;
-	c->transport = transport;
+	c->transport = n->transport;
 	c->added_ms = eng_now(sa->e);
+	if (sa->conf.child_lifetime_ms != 0)
+		c->rekey_ms = c->added_ms + sa->conf.child_lifetime_ms / 100 * (n->we_initiated ? 90 : 95);
 	struct ike_child_info info;
 	memset(&info, 0, sizeof(info));
 	info.serial = c->serial;
@@ -71,26 +83,29 @@ int eng_child_install(struct ike_sa *sa, const struct ike_suite *esp, uint32_t s
 	info.local = sa->local;
 	info.peer = sa->peer;
 	info.initiator = sa->initiator;
-	info.transport = transport;
-	info.spi_in = spi_in;
-	info.spi_out = spi_out;
+	info.transport = n->transport;
+	info.spi_in = n->spi_in;
+	info.spi_out = n->spi_out;
 	info.encr = esp->encr;
 	info.key_bits = esp->key_bits;
 	info.integ = esp->integ;
-	info.key_out_encr = sa->initiator ? k.ei : k.er;
-	info.key_out_integ = sa->initiator ? k.ai : k.ar;
-	info.key_in_encr = sa->initiator ? k.er : k.ei;
-	info.key_in_integ = sa->initiator ? k.ar : k.ai;
+	/* ei/ai protect what the exchange's initiator sends. */
+	info.key_out_encr = n->we_initiated ? k.ei : k.er;
+	info.key_out_integ = n->we_initiated ? k.ai : k.ar;
+	info.key_in_encr = n->we_initiated ? k.er : k.ei;
+	info.key_in_integ = n->we_initiated ? k.ar : k.ai;
 	info.encr_len = elen;
 	info.integ_len = ilen;
-	info.proto = tsl->ip_proto;
-	info.lport = ts_port(tsl);
-	info.pport = ts_port(tsp);
+	info.proto = n->tsl.ip_proto;
+	info.lport = ts_port(&n->tsl);
+	info.pport = ts_port(&n->tsp);
 	info.lifetime_ms = sa->conf.child_lifetime_ms;
 	info.peer_id = sa->peer_id;
 	info.peer_auth = sa->peer_auth;
-	eng_sa_log(sa, IKE_LOG_INFO, "Child SA #%u up: ESP %s, SPIs in %08x out %08x, peer %s", c->serial,
-		   transport ? "transport" : "tunnel", spi_in, spi_out, sa->peer_id);
+	info.replaces = n->replaces;
+	eng_sa_log(sa, IKE_LOG_INFO, "Child SA #%u %s: ESP %s, SPIs in %08x out %08x, peer %s", c->serial,
+		   n->replaces ? "rekeyed" : "up", n->transport ? "transport" : "tunnel", n->spi_in, n->spi_out,
+		   sa->peer_id);
 	if (sa->e->env.child_up != NULL)
 		sa->e->env.child_up(sa->e->env.ctx, &info);
 	ike_crypto_keymat_child_clear(&k);

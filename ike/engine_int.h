@@ -31,6 +31,20 @@ struct eng_child {
 	struct ike_suite esp;
 	bool transport;
 	uint64_t added_ms;
+	uint64_t rekey_ms;          /* 0: none, or done */
+	bool rekeying;              /* a CREATE_CHILD_SA of ours replaces it */
+};
+
+/* Our CREATE_CHILD_SA request under way. */
+enum eng_ccs_kind { ENG_CCS_NONE = 0, ENG_CCS_CHILD, ENG_CCS_IKE };
+struct eng_ccs {
+	enum eng_ccs_kind kind;
+	uint32_t child_serial;      /* CHILD: the one being replaced */
+	uint32_t spi_in;            /* CHILD: the new inbound SPI */
+	uint64_t new_spi;           /* IKE: our SPI of the new IKE SA */
+	uint8_t ni[ENG_NONCE_LEN];
+	size_t ni_len;
+	struct ike_crypto_dh *dh;   /* owned; PFS or the IKE rekey's KE */
 };
 
 struct ike_sa {
@@ -81,6 +95,7 @@ struct ike_sa {
 	size_t pending_len;
 	uint8_t pending_first;
 	uint32_t pending_msgid;
+	struct eng_ccs ccs;
 	/* Children. */
 	unsigned n_children;
 	struct eng_child child[ENG_MAX_CHILD];
@@ -102,6 +117,10 @@ struct ike_engine {
 };
 
 /* engine.c */
+/* A fresh, unused, non-zero local IKE SPI. */
+int eng_new_spi(struct ike_engine *e, uint64_t *spi);
+/* The first notify of that type in m, or NULL. */
+const struct ike_notify *eng_msg_notify(const struct ike_msg *m, uint16_t type);
 /* A new initiator SA with peer (no check for existing ones). */
 int eng_start(struct ike_engine *e, const struct ike_addr *local, const struct ike_addr *peer);
 /* How long a half-open responder SA may wait for IKE_AUTH. */
@@ -209,15 +228,35 @@ int eng_authn_check(struct ike_sa *sa, const struct ike_id *id, const struct ike
 void eng_authn_id_text(uint8_t type, const uint8_t *data, size_t len, char *out, size_t outlen);
 
 /* engine_child.c */
-/* Child SA keys + child_up. spi_peer: the peer's inbound SPI. */
-int eng_child_install(struct ike_sa *sa, const struct ike_suite *esp, uint32_t spi_in, uint32_t spi_out,
-		      bool transport, const struct ike_ts *tsl, const struct ike_ts *tsp);
+/* A Child SA agreed on: its keys come from this exchange's nonces, the new
+ * g^ir with PFS (else NULL) and who initiated the exchange (RFC 7296 2.17). */
+struct eng_child_new {
+	struct ike_suite esp;
+	uint32_t spi_in, spi_out;
+	bool transport;
+	struct ike_ts tsl, tsp;     /* our side, the peer's */
+	const uint8_t *ni, *nr;
+	size_t ni_len, nr_len;
+	PK11SymKey *gir;
+	bool we_initiated;
+	bool replaces;              /* a rekey: the old child is deleted after */
+};
+/* Child SA keys + child_up. 0 or -1. */
+int eng_child_install(struct ike_sa *sa, const struct eng_child_new *n);
+/* The child n for the IKE_AUTH exchange of sa. */
+void eng_child_new_auth(const struct ike_sa *sa, struct eng_child_new *n);
 void eng_child_down_all(struct ike_sa *sa);
 /* Reports child i down and removes it. */
 void eng_child_down_at(struct ike_sa *sa, unsigned i);
 void eng_ts_host(const struct ike_addr *a, struct ike_ts_payload *out);
 /* Narrows a TS payload to the host address a; 0 and *out or -1. */
 int eng_ts_narrow(const struct ike_ts_payload *p, const struct ike_addr *a, struct ike_ts *out);
+
+/* exch_child.c: CREATE_CHILD_SA. */
+int eng_ccs_rekey_child(struct ike_sa *sa, uint32_t child_serial);
+int eng_ccs_rekey_ike(struct ike_sa *sa);
+void eng_ccs_request(struct ike_sa *sa, uint32_t msgid, const uint8_t *plain, size_t len, uint8_t first);
+void eng_ccs_response(struct ike_sa *sa, const uint8_t *plain, size_t len, uint8_t first);
 
 /* exch_info.c */
 void eng_info_request(struct ike_sa *sa, uint32_t msgid, const uint8_t *plain, size_t len, uint8_t first);

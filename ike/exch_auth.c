@@ -10,14 +10,6 @@
 #include "engine_int.h"
 #include "ike/ike_names.h"
 
-static bool eng_has_notify(const struct ike_msg *m, uint16_t type)
-{
-	for (unsigned i = 0; i < m->n_notify; i++)
-		if (m->notify[i].type == type)
-			return true;
-	return false;
-}
-
 /* ESP suites of the first Child SA: no KE in IKE_AUTH, so no DH. */
 static unsigned eng_esp_suites(const struct ike_sa *sa, struct ike_suite *out)
 {
@@ -184,7 +176,7 @@ static void eng_auth_answer(struct ike_sa *sa, uint32_t msgid, const struct ike_
 		err = IKE_N_TS_UNACCEPTABLE;
 	else if (sa->e->env.spi_alloc(sa->e->env.ctx, &sa->local, &sa->peer, &sa->child_spi_in) != 0)
 		err = IKE_N_TEMPORARY_FAILURE;
-	bool transport = sa->conf.transport && eng_has_notify(m, IKE_N_USE_TRANSPORT_MODE);
+	bool transport = sa->conf.transport && (eng_msg_notify(m, IKE_N_USE_TRANSPORT_MODE) != NULL);
 	struct eng_chain c;
 	eng_chain_init(&c);
 	int r = eng_put_identity(sa, &c);
@@ -228,7 +220,15 @@ static void eng_auth_answer(struct ike_sa *sa, uint32_t msgid, const struct ike_
 	}
 	uint32_t spi_out = (uint32_t)prop->spi[0] << 24 | (uint32_t)prop->spi[1] << 16 | (uint32_t)prop->spi[2] << 8 |
 			   prop->spi[3];
-	if (eng_child_install(sa, &chosen, sa->child_spi_in, spi_out, transport, &tsr, &tsi) != 0)
+	struct eng_child_new cn;
+	eng_child_new_auth(sa, &cn);
+	cn.esp = chosen;
+	cn.spi_in = sa->child_spi_in;
+	cn.spi_out = spi_out;
+	cn.transport = transport;
+	cn.tsl = tsr;
+	cn.tsp = tsi;
+	if (eng_child_install(sa, &cn) != 0)
 		eng_sa_fail(sa, IKE_FAIL_LOCAL, 0, "cannot derive the Child SA keys");
 	eng_sa_schedule(sa);
 }
@@ -273,7 +273,7 @@ static void eng_auth_continue(struct ike_sa *sa, uint32_t msgid, const struct ik
 					    "may not replace it");
 		return;
 	}
-	sa->peer_initial_contact = eng_has_notify(m, IKE_N_INITIAL_CONTACT);
+	sa->peer_initial_contact = (eng_msg_notify(m, IKE_N_INITIAL_CONTACT) != NULL);
 	if (sa->initiator)
 		eng_auth_initiator_done(sa, m);
 	else
@@ -358,8 +358,16 @@ static void eng_auth_initiator_done(struct ike_sa *sa, const struct ike_msg *m)
 	}
 	const uint8_t *s = m->sa.prop[0].spi;
 	uint32_t spi_out = (uint32_t)s[0] << 24 | (uint32_t)s[1] << 16 | (uint32_t)s[2] << 8 | s[3];
-	bool transport = sa->conf.transport && eng_has_notify(m, IKE_N_USE_TRANSPORT_MODE);
-	if (eng_child_install(sa, &chosen, sa->child_spi_in, spi_out, transport, &tsi, &tsr) != 0) {
+	bool transport = sa->conf.transport && (eng_msg_notify(m, IKE_N_USE_TRANSPORT_MODE) != NULL);
+	struct eng_child_new cn;
+	eng_child_new_auth(sa, &cn);
+	cn.esp = chosen;
+	cn.spi_in = sa->child_spi_in;
+	cn.spi_out = spi_out;
+	cn.transport = transport;
+	cn.tsl = tsi;
+	cn.tsp = tsr;
+	if (eng_child_install(sa, &cn) != 0) {
 		eng_sa_fail(sa, IKE_FAIL_LOCAL, 0, "cannot derive the Child SA keys");
 		return;
 	}

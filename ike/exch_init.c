@@ -177,14 +177,6 @@ out:
 	return r;
 }
 
-static const struct ike_notify *eng_find_notify(const struct ike_msg *m, uint16_t type)
-{
-	for (unsigned i = 0; i < m->n_notify; i++)
-		if (m->notify[i].type == type)
-			return &m->notify[i];
-	return NULL;
-}
-
 /* COOKIE = SHA-256(secret | Ni | IPi | SPIi) (RFC 7296 2.6). */
 static void eng_cookie(struct ike_engine *e, const struct ike_msg *m, const struct ike_addr *from,
 		       uint8_t out[ENG_COOKIE_LEN])
@@ -211,7 +203,7 @@ static bool eng_cookie_ok(struct ike_engine *e, const struct ike_msg *m, const s
 		return true;
 	uint8_t want[ENG_COOKIE_LEN];
 	eng_cookie(e, m, from, want);
-	const struct ike_notify *c = eng_find_notify(m, IKE_N_COOKIE);
+	const struct ike_notify *c = eng_msg_notify(m, IKE_N_COOKIE);
 	if (c != NULL && c->data.len == ENG_COOKIE_LEN && NSS_SecureMemcmp(c->data.ptr, want, ENG_COOKIE_LEN) == 0)
 		return true;
 	eng_send_bare_notify(e, &m->hdr, IKE_N_COOKIE, want, sizeof(want), to, from);
@@ -356,7 +348,7 @@ void eng_init_request(struct ike_engine *e, const uint8_t *buf, size_t len, cons
 	sa->ni_len = m->nonce.data.len;
 	memcpy(sa->ni, m->nonce.data.ptr, sa->ni_len);
 	sa->nr_len = ENG_NONCE_LEN;
-	sa->peer_frag = eng_find_notify(m, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED) != NULL;
+	sa->peer_frag = eng_msg_notify(m, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED) != NULL;
 	sa->init_req = eng_dup(buf, len);
 	sa->init_req_len = len;
 	if (sa->init_req == NULL || e->env.random(e->env.ctx, sa->nr, sa->nr_len) != 0 ||
@@ -374,7 +366,7 @@ void eng_init_request(struct ike_engine *e, const uint8_t *buf, size_t len, cons
 /* INVALID_KE_PAYLOAD or COOKIE: try again; true when handled. */
 static bool eng_init_retry(struct ike_sa *sa, const struct ike_msg *m)
 {
-	const struct ike_notify *ke = eng_find_notify(m, IKE_N_INVALID_KE_PAYLOAD);
+	const struct ike_notify *ke = eng_msg_notify(m, IKE_N_INVALID_KE_PAYLOAD);
 	if (ke != NULL && ke->data.len == 2) {
 		uint16_t g = (uint16_t)(ke->data.ptr[0] << 8 | ke->data.ptr[1]);
 		bool ours = false;
@@ -390,7 +382,7 @@ static bool eng_init_retry(struct ike_sa *sa, const struct ike_msg *m)
 			eng_sa_fail(sa, IKE_FAIL_LOCAL, 0, "cannot retry with group %u", g);
 		return true;
 	}
-	const struct ike_notify *c = eng_find_notify(m, IKE_N_COOKIE);
+	const struct ike_notify *c = eng_msg_notify(m, IKE_N_COOKIE);
 	if (c != NULL) {
 		if (c->data.len < 1 || c->data.len > 64 || sa->cookie != NULL) {
 			eng_sa_fail(sa, IKE_FAIL_PROTOCOL, IKE_N_COOKIE, "the peer keeps asking for a COOKIE");
@@ -429,7 +421,7 @@ void eng_init_response(struct ike_sa *sa, const uint8_t *buf, size_t len, const 
 	sa->spi_r = m->hdr.spi_r;
 	sa->nr_len = m->nonce.data.len;
 	memcpy(sa->nr, m->nonce.data.ptr, sa->nr_len);
-	sa->peer_frag = eng_find_notify(m, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED) != NULL;
+	sa->peer_frag = eng_msg_notify(m, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED) != NULL;
 	sa->init_resp = eng_dup(buf, len);
 	sa->init_resp_len = len;
 	if (sa->init_resp == NULL || eng_init_keys(sa, m->ke.data.ptr, m->ke.data.len) != 0) {
