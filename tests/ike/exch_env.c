@@ -140,6 +140,7 @@ static void exch_cb_up(void *ctx, const struct ike_child_info *c)
 	x->info.key_out_encr = x->info.key_out_integ = NULL;
 	x->info.peer_id = NULL;
 	x->up_ms = s->w->now;
+	x->up_seq = ++s->w->event_seq;
 }
 
 static void exch_cb_down(void *ctx, const struct ike_child_info *c)
@@ -149,6 +150,7 @@ static void exch_cb_down(void *ctx, const struct ike_child_info *c)
 	for (unsigned i = 0; i < s->n_up && i < EXCH_EVENTS; i++)
 		if (!s->up[i].down && s->up[i].info.serial == c->serial && s->up[i].info.spi_in == c->spi_in) {
 			s->up[i].down = true;
+			s->up[i].down_seq = ++s->w->event_seq;
 			break;
 		}
 	if (s->n_down >= EXCH_EVENTS) {

@@ -34,6 +34,7 @@ struct exch_child {
 	bool had_in_integ, had_out_integ; /* key_*_integ pointers were non-NULL */
 	bool down;                        /* a child_down for it followed */
 	uint64_t up_ms;
+	uint64_t up_seq, down_seq;        /* order of the events in the world */
 };
 
 struct exch_fail {
@@ -146,6 +147,7 @@ struct exch_world {
 	void *hook_arg;
 	bool verbose;                   /* EXCH_VERBOSE set: logs to stderr */
 	unsigned long runaway;          /* exch_advance stopped a timer storm */
+	uint64_t event_seq;             /* child_up / child_down counter, both sides */
 };
 
 /* Once per process: NSS without a database. 0 or -1. */

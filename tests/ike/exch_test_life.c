@@ -183,6 +183,93 @@ static void test_liveness_dead_initiator(void **state)
 	assert_false(f->f.initiator);
 }
 
+/* Child lifetime 60 s: at 90 % (54 s) A negotiates a replacement while the
+ * old pair still works (a CREATE_CHILD_SA rekey, or a fresh IKE SA as ike.h
+ * words it: either is accepted); once up (replaces set), the old one is
+ * deleted on both sides. Keys and SPIs are new. */
+static void test_lifetime_replacement(void **state)
+{
+	struct exch_world *w = *state;
+	const struct exch_side *a = &w->side[EXCH_A], *b = &w->side[EXCH_B];
+	uint64_t t0;
+
+	for (int i = 0; i < 2; i++)
+		w->side[i].conf.child_lifetime_ms = 60000;
+	established(w);
+	t0 = w->now;
+	assert_int_equal(a->up[0].info.lifetime_ms, 60000);
+	exch_advance(w, 53000);
+	assert_int_equal(a->n_up, 1);
+	assert_int_equal(b->n_up, 1);
+	exch_advance(w, 3000);
+	assert_int_equal(a->n_up, 2);
+	assert_int_equal(b->n_up, 2);
+	assert_in_range(a->up[1].up_ms - t0, 54000, 55000);
+	assert_true(a->up[1].info.initiator);
+	assert_int_equal(a->up[1].info.spi_out, b->up[1].info.spi_in);
+	assert_int_equal(a->up[1].info.spi_in, b->up[1].info.spi_out);
+	assert_int_not_equal(a->up[1].info.spi_in, a->up[0].info.spi_in);
+	assert_memory_equal(a->up[1].out_encr, b->up[1].in_encr, a->up[1].info.encr_len);
+	assert_memory_not_equal(a->up[1].out_encr, a->up[0].out_encr, a->up[1].info.encr_len);
+	/* make before break: the new pair is up before the old goes down */
+	for (int i = 0; i < 2; i++)
+		if (w->side[i].up[0].down)
+			assert_true(w->side[i].up[1].up_seq < w->side[i].up[0].down_seq);
+	assert_true(a->up[1].info.replaces);
+	assert_true(b->up[1].info.replaces);
+	/* a new Child SA (CREATE_CHILD_SA rekey or under a fresh IKE SA) */
+	assert_int_not_equal(a->up[1].info.serial, a->up[0].info.serial);
+	exch_advance(w, 2000);
+	/* the old pair is gone, the new one stays */
+	assert_true(a->up[0].down && b->up[0].down);
+	assert_false(a->up[1].down || b->up[1].down);
+	assert_int_equal(a->n_down, 1);
+	assert_int_equal(b->n_down, 1);
+	assert_int_equal(exch_sa_count(w, EXCH_A), 1);
+	assert_int_equal(exch_sa_count(w, EXCH_B), 1);
+	assert_int_equal(a->n_fail + b->n_fail, 0);
+}
+
+/* IKE lifetime 60 s: the IKE SA is replaced (new SPIs) around 54 s; the
+ * Child SA either stays (moved to the new IKE SA: no events) or is
+ * replaced make-before-break. One IKE SA and one live child in the end. */
+static void test_ike_lifetime_replacement(void **state)
+{
+	struct exch_world *w = *state;
+	struct ike_sa_info before, after;
+
+	for (int i = 0; i < 2; i++)
+		w->side[i].conf.ike_lifetime_ms = 60000;
+	established(w);
+	assert_int_equal(exch_sa_first(w, EXCH_A, &before), 0);
+	exch_advance(w, 53000);
+	assert_int_equal(exch_sa_first(w, EXCH_A, &after), 0);
+	assert_true(after.spi_i == before.spi_i && after.spi_r == before.spi_r);
+	exch_advance(w, 5000);
+	assert_int_equal(exch_sa_count(w, EXCH_A), 1);
+	assert_int_equal(exch_sa_count(w, EXCH_B), 1);
+	assert_int_equal(exch_sa_first(w, EXCH_A, &after), 0);
+	assert_false(after.spi_i == before.spi_i && after.spi_r == before.spi_r);
+	assert_int_equal(after.state, IKE_STATE_ESTABLISHED);
+	assert_int_equal(after.n_children, 1);
+	assert_int_equal(exch_live_children(&w->side[EXCH_A]), 1);
+	assert_int_equal(exch_live_children(&w->side[EXCH_B]), 1);
+	for (int i = 0; i < 2; i++) {
+		const struct exch_side *s = &w->side[i];
+		assert_int_equal(s->n_up, s->n_down + 1);
+		if (s->n_up == 2) {
+			assert_true(s->up[1].info.replaces);
+			assert_true(s->up[1].up_seq < s->up[0].down_seq);
+		}
+	}
+	assert_int_equal(w->side[EXCH_A].n_fail + w->side[EXCH_B].n_fail, 0);
+	/* and the new IKE SA works: a Delete goes through */
+	assert_int_equal(ike_delete_peer(w->side[EXCH_A].e, &w->side[EXCH_B].addr), 1);
+	exch_advance(w, 2000);
+	assert_int_equal(exch_live_children(&w->side[EXCH_B]), 0);
+	assert_int_equal(exch_sa_count(w, EXCH_B), 0);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, exch_setup, exch_teardown)
@@ -195,6 +282,8 @@ int main(void)
 		T(test_liveness_alive),
 		T(test_liveness_dead_peer),
 		T(test_liveness_dead_initiator),
+		T(test_lifetime_replacement),
+		T(test_ike_lifetime_replacement),
 	};
 #undef T
 

@@ -261,6 +261,41 @@ static void test_initiate_twice(void **state)
 	assert_int_equal(exch_sa_count(w, EXCH_A), 1);
 }
 
+/* B requires a COOKIE once it has one half-open SA: a forged IKE_SA_INIT
+ * (A's with another SPI) makes one; A's real request, retransmitted,
+ * gets a COOKIE answer and A's next request carries it first. */
+static void test_cookie(void **state)
+{
+	struct exch_world *w = *state;
+	static uint8_t forged[2048];
+	struct ike_counters c;
+	struct ike_msg m;
+	int i;
+
+	w->side[EXCH_B].econf.half_open_cookie = 1;
+	exch_start(w);
+	assert_int_equal(exch_initiate(w, EXCH_A), 0);
+	assert_true(w->queue[0].len <= sizeof(forged));
+	memcpy(forged, w->queue[0].buf, w->queue[0].len);
+	forged[0] ^= 0x01;
+	exch_inject(w, EXCH_B, forged, w->queue[0].len);
+	exch_queue_drop(w, 1);             /* B's answer to the forged one */
+	assert_int_equal(exch_sa_count(w, EXCH_B), 1);
+	exch_advance(w, 3000);
+	exch_assert_established(w, EXCH_A);
+	ike_engine_counters(w->side[EXCH_B].e, &c);
+	assert_true(c.cookies_sent >= 1);
+	i = exch_trace_find(w, EXCH_B, IKE_EXCH_IKE_SA_INIT, 1, 1);
+	exch_trace_parse(w, i, &m);
+	assert_int_equal(m.n_notify, 1);
+	assert_int_equal(m.notify[0].type, IKE_N_COOKIE);
+	assert_false(m.has_sa);
+	i = exch_trace_find(w, EXCH_A, IKE_EXCH_IKE_SA_INIT, 0, 1);
+	exch_trace_parse(w, i, &m);
+	assert_int_equal(m.order[0].type, IKE_PT_NOTIFY);
+	assert_int_equal(m.notify[0].type, IKE_N_COOKIE);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, exch_setup, exch_teardown)
@@ -278,6 +313,7 @@ int main(void)
 		T(test_simultaneous),
 		T(test_simultaneous_b_first),
 		T(test_initiate_twice),
+		T(test_cookie),
 	};
 #undef T
 
