@@ -11,6 +11,7 @@
 #include "ike/crypto_nss.h"
 #include "ike_bridge.h"
 #include "log.h"
+#include "ndp_bypass.h"
 #include "peer_conf.h"
 #include "plan_kernel.h"
 #include "policy/config.h"
@@ -121,7 +122,10 @@ static void agent_core_on_acquire(struct agent_core *c, const struct kernel_acqu
 		log_warn("%s: trapped but in no encrypting group (stale trap?): ignored", text);
 		return;
 	}
-	log_debug("%s (%s): trapped, negotiating", text, policy_group_name((enum policy_group)m.group));
+	char src[64];
+	kernel_addr_format(&a->sel.src, src, sizeof(src));
+	log_debug("%s (%s): trapped a packet from %s (protocol %u), negotiating", text,
+		  policy_group_name((enum policy_group)m.group), src, a->sel.proto);
 	agent_core_negotiation_shunt(c, a, &m, text);
 	ike_bridge_acquire(c->ike, &a->sel.src, &a->sel.dst, &a->policy);
 }
@@ -159,6 +163,8 @@ static int agent_core_kernel(struct agent_core *c, char *why, size_t whylen)
 		snprintf(why, whylen, "cannot make the kernel hold trapped packets: %s", err.msg);
 		return -1;
 	}
+	if (ndp_bypass_install(c->k, &err) != 0)
+		log_warn("cannot exempt IPv6 neighbour discovery from IPsec: %s", err.msg);
 	int failed = plan_kernel_apply(c->k, plan, agent_core_report, c, NULL);
 	if (failed < 0) {
 		snprintf(why, whylen, "cannot install the kernel policy plan");

@@ -15,6 +15,15 @@ struct ike_bridge_sock {
 	bool any;
 };
 
+/* A datagram held back until the engine call that made it returns. */
+struct ike_bridge_out {
+	struct ike_bridge_sock *sock;
+	struct sockaddr_storage to;
+	size_t len;
+	struct ike_bridge_out *next;
+	uint8_t buf[];
+};
+
 /* A trapped peer we negotiate with: the trap holding its packets. */
 struct ike_bridge_pending {
 	struct kernel_addr local, peer;
@@ -34,12 +43,20 @@ struct ike_bridge {
 	struct ike_bridge_sock *socks;
 	unsigned nsocks;
 	struct ike_bridge_pending *pending;
+	bool corked;
+	struct ike_bridge_out *out_head, **out_tail;
 };
 
 /* ike_bridge_net.c. Opens 500 and 4500 on every own address; returns the
  * number of sockets opened (failures are logged). */
 unsigned ike_bridge_net_open(struct ike_bridge *b);
 void ike_bridge_net_close(struct ike_bridge *b);
+/* While corked, env.send queues; uncorking sends the queue in order. The
+ * responder's engine sends its IKE_AUTH answer before it reports the Child
+ * SA: held back, the answer leaves only once the inbound SA is in the
+ * kernel, so the peer's first ESP packets are not dropped. */
+void ike_bridge_net_cork(struct ike_bridge *b);
+void ike_bridge_net_uncork(struct ike_bridge *b);
 /* env.send: 0 or -errno. */
 int ike_bridge_net_send(void *ctx, const uint8_t *buf, size_t len, const struct ike_addr *local,
 			const struct ike_addr *peer);

@@ -19,7 +19,9 @@ static void ike_bridge_net_recv(void *ctx, struct ike_socket *s, const uint8_t *
 	(void)s;
 	if (addr_conv_from_sockaddr(from, &f) != 0 || addr_conv_from_sockaddr(to, &t) != 0)
 		return;
+	ike_bridge_net_cork(b);
 	ike_input(b->engine, buf, len, &f, &t);
+	ike_bridge_net_uncork(b);
 }
 
 static void ike_bridge_net_unreachable(void *ctx, struct ike_socket *s, const struct sockaddr_storage *peer,
@@ -77,6 +79,7 @@ unsigned ike_bridge_net_open(struct ike_bridge *b)
 
 void ike_bridge_net_close(struct ike_bridge *b)
 {
+	ike_bridge_net_uncork(b);
 	for (unsigned i = 0; i < b->nsocks; i++)
 		ike_socket_close(b->socks[i].s);
 	free(b->socks);
@@ -101,6 +104,43 @@ static struct ike_bridge_sock *ike_bridge_net_find(struct ike_bridge *b, const s
 	return any;
 }
 
+void ike_bridge_net_cork(struct ike_bridge *b)
+{
+	b->corked = true;
+	if (b->out_tail == NULL)
+		b->out_tail = &b->out_head;
+}
+
+void ike_bridge_net_uncork(struct ike_bridge *b)
+{
+	b->corked = false;
+	while (b->out_head != NULL) {
+		struct ike_bridge_out *o = b->out_head;
+		b->out_head = o->next;
+		int r = ike_socket_send(o->sock->s, o->buf, o->len, &o->to);
+		if (r != 0)
+			log_debug("IKE: a held-back datagram could not be sent: %s", strerror(-r));
+		free(o);
+	}
+	b->out_tail = &b->out_head;
+}
+
+static int ike_bridge_net_queue(struct ike_bridge *b, struct ike_bridge_sock *s, const uint8_t *buf, size_t len,
+				const struct sockaddr_storage *to)
+{
+	struct ike_bridge_out *o = malloc(sizeof(*o) + len);
+	if (o == NULL)
+		return -ENOMEM;
+	o->sock = s;
+	o->to = *to;
+	o->len = len;
+	o->next = NULL;
+	memcpy(o->buf, buf, len);
+	*b->out_tail = o;
+	b->out_tail = &o->next;
+	return 0;
+}
+
 int ike_bridge_net_send(void *ctx, const uint8_t *buf, size_t len, const struct ike_addr *local,
 			const struct ike_addr *peer)
 {
@@ -111,6 +151,8 @@ int ike_bridge_net_send(void *ctx, const uint8_t *buf, size_t len, const struct 
 		return -EADDRNOTAVAIL;
 	if (addr_conv_to_sockaddr(peer, &to) != 0)
 		return -EAFNOSUPPORT;
+	if (b->corked)
+		return ike_bridge_net_queue(b, s, buf, len, &to);
 	return ike_socket_send(s->s, buf, len, &to);
 }
 
