@@ -232,6 +232,9 @@ static void simultaneous(struct exch_world *w, bool b_first)
 	exch_assert_established(w, ca->info.initiator ? EXCH_A : EXCH_B);
 	assert_int_equal(exch_sa_count(w, EXCH_A), 1);
 	assert_int_equal(exch_sa_count(w, EXCH_B), 1);
+	/* never a second pair installed and torn down again */
+	assert_int_equal(w->side[EXCH_A].n_up, 1);
+	assert_int_equal(w->side[EXCH_B].n_up, 1);
 }
 
 static void test_simultaneous(void **state)
