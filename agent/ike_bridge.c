@@ -107,11 +107,29 @@ static void ike_bridge_env(struct ike_bridge *b, struct ike_env *env)
 	env->log = ike_bridge_log;
 }
 
+static void ike_bridge_reap(void *ctx, uint64_t token)
+{
+	struct ike_bridge *b = ctx;
+	(void)token;
+	unsigned n = b->ndoomed;
+	b->ndoomed = 0;
+	for (unsigned i = 0; i < n; i++)
+		ike_bridge_down(b, &b->doomed[i]);
+}
+
+void ike_bridge_delete_later(struct ike_bridge *b, const struct kernel_addr *peer)
+{
+	if (b->ndoomed < sizeof(b->doomed) / sizeof(b->doomed[0]))
+		b->doomed[b->ndoomed++] = *peer;
+	ike_timers_arm(b->later, 0, 0);
+}
+
 static void ike_bridge_free(struct ike_bridge *b)
 {
 	ike_engine_free(b->engine);
 	ike_bridge_net_close(b);
 	ike_timers_free(b->timers);
+	ike_timers_free(b->later);
 	tunnel_table_free(b->tunnels);
 	ike_bridge_pending_free_all(b);
 	free(b);
@@ -135,6 +153,8 @@ int ike_bridge_new(uv_loop_t *loop, struct kernel *k, struct shunt_table *shunts
 	memset(&conf, 0, sizeof(conf));
 	ike_bridge_env(b, &env);
 	int r = ike_timers_new(loop, ike_bridge_timer_fired, b, &b->timers);
+	if (r == 0)
+		r = ike_timers_new(loop, ike_bridge_reap, b, &b->later);
 	if (r == 0)
 		r = tunnel_table_new(k, &b->tunnels);
 	if (r == 0 && (r = ike_engine_new(&env, &conf, &b->engine)) != 0)

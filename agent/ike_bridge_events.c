@@ -111,6 +111,9 @@ void ike_bridge_child_up(void *ctx, const struct ike_child_info *c)
 		snprintf(reason, sizeof(reason), "cannot install Child SA #%u: %s", c->serial, why);
 		log_error("%s (%s): %s", text, ike_bridge_group_name(&m), reason);
 		ike_bridge_fail_peer(b, &local, &peer, reason);
+		/* An IKE SA without its Child SA serves nothing; once the failure
+		 * shunt expires, the trap starts afresh. */
+		ike_bridge_delete_later(b, &peer);
 		return;
 	}
 	log_info("%s (%s): Child SA #%u up (IKE SA #%u, %s, %s mode, SPIs in %08x out %08x, peer id '%s')%s", text,

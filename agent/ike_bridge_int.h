@@ -43,8 +43,13 @@ struct ike_bridge {
 	struct ike_bridge_sock *socks;
 	unsigned nsocks;
 	struct ike_bridge_pending *pending;
-	bool corked;
+	unsigned corked;                /* depth */
 	struct ike_bridge_out *out_head, **out_tail;
+	/* Peers whose IKE SA goes on the next loop turn (outside the engine's
+	 * callbacks): their Child SA could not be installed. */
+	struct ike_timers *later;
+	struct kernel_addr doomed[8];
+	unsigned ndoomed;
 };
 
 /* ike_bridge_net.c. Opens 500 and 4500 on every own address; returns the
@@ -72,6 +77,8 @@ void ike_bridge_ike_failed(void *ctx, const struct ike_failure *f);
  * packets released onto it, one log line. */
 void ike_bridge_fail_peer(struct ike_bridge *b, const struct kernel_addr *local, const struct kernel_addr *peer,
 			  const char *why);
+/* Deletes the IKE SA with peer on the next loop turn. */
+void ike_bridge_delete_later(struct ike_bridge *b, const struct kernel_addr *peer);
 /* Remembers (or refreshes) the trap holding peer's packets. */
 int ike_bridge_pending_add(struct ike_bridge *b, const struct kernel_addr *local, const struct kernel_addr *peer,
 			   const struct kernel_policy *holding);

@@ -106,14 +106,15 @@ static struct ike_bridge_sock *ike_bridge_net_find(struct ike_bridge *b, const s
 
 void ike_bridge_net_cork(struct ike_bridge *b)
 {
-	b->corked = true;
+	b->corked++;
 	if (b->out_tail == NULL)
 		b->out_tail = &b->out_head;
 }
 
 void ike_bridge_net_uncork(struct ike_bridge *b)
 {
-	b->corked = false;
+	if (b->corked > 0 && --b->corked > 0)
+		return;
 	while (b->out_head != NULL) {
 		struct ike_bridge_out *o = b->out_head;
 		b->out_head = o->next;

@@ -1,0 +1,248 @@
+/* Two bridges, each with its own engine, kernel handle, shunts and UDP
+ * sockets, in two network namespaces of one process: IKE over real UDP
+ * between them (`up`), the Child SA handed to the kernel (installed where
+ * the kernel has ESP, and `down` tells the peer; else refused and replaced
+ * by the failure shunt with the kernel's reason, leaving no larval SA
+ * behind, and the useless IKE SA deleted), and a peer without IKE daemon failing at once on ICMP port
+ * unreachable with the group's failure shunt. Root. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ike/crypto_nss.h"
+#include "ike_bridge.h"
+#include "log.h"
+
+struct side {
+	const char *addr;
+	int ns;
+	struct kernel *k;
+	struct policy_model *model;
+	struct shunt_table *shunts;
+	struct ike_bridge *b;
+};
+
+static uv_loop_t loop;
+static struct side west = { "192.0.2.1", -1, NULL, NULL, NULL, NULL };
+static struct side east = { "192.0.2.2", -1, NULL, NULL, NULL, NULL };
+static char peer_ns[64];
+
+static void enter(const struct side *s)
+{
+	if (setns(s->ns, CLONE_NEWNET) != 0)
+		fail_msg("setns: %s", strerror(errno));
+}
+
+static struct policy_model *model_for(const char *own_text)
+{
+	char yaml[256];
+	snprintf(yaml, sizeof(yaml), "node:\n  addresses: [%s]\nike:\n  retransmit: { timeout: 200ms, tries: 2 }\n",
+		 own_text);
+	struct policy_config *cfg = NULL;
+	struct policy_diags d;
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(policy_config_parse(yaml, strlen(yaml), "test", &cfg, &d), 0);
+	policy_diags_free(&d);
+	struct policy_entries e;
+	memset(&e, 0, sizeof(e));
+	const char *group = "192.0.2.0/24\n";
+	assert_int_equal(policy_groupfile_parse(group, strlen(group), "private-or-clear", POLICY_GROUP_PRIVATE_OR_CLEAR,
+						&e, &d), 0);
+	struct policy_addr own;
+	policy_addr_parse(own_text, &own);
+	struct policy_model *m = NULL;
+	assert_int_equal(policy_model_build(cfg, &e, &own, 1, &m, &d), 0);
+	policy_diags_free(&d);
+	return m;
+}
+
+static void side_start(struct side *s)
+{
+	char why[256] = "";
+	struct kernel_error err;
+	enter(s);
+	s->model = model_for(s->addr);
+	assert_int_equal(kernel_open(&s->k, &err), 0);
+	assert_int_equal(shunt_table_new(&loop, s->k, NULL, NULL, &s->shunts), 0);
+	if (ike_bridge_new(&loop, s->k, s->shunts, s->model, &s->b, why, sizeof(why)) != 0)
+		fail_msg("%s", why);
+	enter(&west);
+}
+
+static void side_stop(struct side *s)
+{
+	if (s->b == NULL)
+		return;
+	enter(s);
+	ike_bridge_stop(s->b);
+	shunt_table_free(s->shunts);
+	uv_run(&loop, UV_RUN_NOWAIT);
+	kernel_close(s->k);
+	policy_model_free(s->model);
+	s->b = NULL;
+	enter(&west);
+}
+
+static struct ike_bridge_counts counts(const struct side *s)
+{
+	struct ike_bridge_counts c;
+	ike_bridge_counts(s->b, &c);
+	return c;
+}
+
+/* Runs the loop until cond holds (at most ~5 s). */
+static bool spin_until(bool (*cond)(void))
+{
+	for (int i = 0; i < 1000; i++) {
+		if (cond())
+			return true;
+		uv_run(&loop, UV_RUN_NOWAIT);
+		usleep(5000);
+	}
+	return cond();
+}
+
+static bool both_established(void)
+{
+	return counts(&west).engine.established >= 1 && counts(&east).engine.established >= 1;
+}
+
+static bool both_gone(void)
+{
+	/* West's SA goes when east has answered its Delete. */
+	return counts(&east).ike_sas == 0 && counts(&west).ike_sas == 0;
+}
+
+static bool west_failed(void)
+{
+	return counts(&west).engine.failed >= 1;
+}
+
+struct shunt_seen {
+	char reason[256];
+	int n;
+};
+
+static void shunt_cb(void *ctx, const struct shunt_info *s)
+{
+	struct shunt_seen *v = ctx;
+	v->n++;
+	snprintf(v->reason, sizeof(v->reason), "%s", s->reason);
+}
+
+static int sa_count(const struct kernel_sa_info *sa, void *ctx)
+{
+	(void)sa;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static int kernel_sas(const struct side *s)
+{
+	int n = 0;
+	enter(s);
+	kernel_sa_list(s->k, sa_count, &n, NULL);
+	enter(&west);
+	return n;
+}
+
+static void test_up_down(void **state)
+{
+	(void)state;
+	side_start(&west);
+	side_start(&east);
+	struct kernel_addr peer;
+	char why[256] = "";
+	kernel_addr_parse(east.addr, &peer);
+	if (ike_bridge_up(west.b, &peer, why, sizeof(why)) != 0)
+		fail_msg("up: %s", why);
+	assert_true(spin_until(both_established));
+	struct ike_bridge_counts w = counts(&west), e = counts(&east);
+	if (w.child_sas == 1) {
+		/* This kernel has ESP: the tunnel is in on both sides. */
+		assert_int_equal(e.child_sas, 1);
+		assert_int_equal(kernel_sas(&west), 2);
+		assert_int_equal(ike_bridge_down(west.b, &peer), 1);
+	} else {
+		/* No ESP here (the host kernel of the test machines): the kernel
+		 * refused the SA, the failure shunt says why, nothing is left. */
+		struct shunt_seen v = { "", 0 };
+		shunt_table_each(west.shunts, shunt_cb, &v);
+		assert_int_equal(v.n, 1);
+		assert_non_null(strstr(v.reason, "cannot install Child SA"));
+		assert_int_equal(kernel_sas(&west), 0);
+		assert_int_equal(kernel_sas(&east), 0);
+		print_message("no ESP in this kernel: %s\n", v.reason);
+		/* An IKE SA without its Child SA is deleted by itself. */
+	}
+	assert_true(spin_until(both_gone));
+	assert_int_equal(counts(&east).child_sas, 0);
+}
+
+static void test_no_ike_daemon(void **state)
+{
+	(void)state;
+	side_stop(&east);
+	/* A fresh west: the shunt of the first test is gone with its table. */
+	side_stop(&west);
+	side_start(&west);
+	struct kernel_addr peer;
+	char why[256] = "";
+	kernel_addr_parse(east.addr, &peer);
+	assert_int_equal(ike_bridge_up(west.b, &peer, why, sizeof(why)), 0);
+	assert_true(spin_until(west_failed));
+	struct shunt_seen v = { "", 0 };
+	shunt_table_each(west.shunts, shunt_cb, &v);
+	assert_int_equal(v.n, 1);
+	assert_string_equal(v.reason, "no IKE daemon: ICMP port unreachable");
+	/* Groups that never initiate are refused before anything is sent. */
+	kernel_addr_parse("198.51.100.7", &peer);
+	assert_int_equal(ike_bridge_up(west.b, &peer, why, sizeof(why)), -1);
+	assert_string_equal(why, "198.51.100.7 is in no policy group");
+	side_stop(&west);
+}
+
+int main(void)
+{
+	if (unshare(CLONE_NEWNET) != 0) {
+		printf("agent_ike_bridge: skipped: cannot create a network namespace (%s); run as root\n", strerror(errno));
+		return 77;
+	}
+	char cmd[1024], path[128];
+	snprintf(peer_ns, sizeof(peer_ns), "swanmesh-bridge-%d", (int)getpid());
+	snprintf(cmd, sizeof(cmd),
+		 "ip link set lo up && ip netns add %s && ip link add v0 type veth peer name v1 netns %s && "
+		 "ip link set v0 up && ip addr add 192.0.2.1/24 dev v0 && ip -n %s link set v1 up && "
+		 "ip -n %s link set lo up && ip -n %s addr add 192.0.2.2/24 dev v1",
+		 peer_ns, peer_ns, peer_ns, peer_ns, peer_ns);
+	if (system(cmd) != 0)
+		return 1;
+	snprintf(path, sizeof(path), "/run/netns/%s", peer_ns);
+	west.ns = open("/proc/self/ns/net", O_RDONLY);
+	east.ns = open(path, O_RDONLY);
+	if (west.ns < 0 || east.ns < 0 || ike_crypto_nss_init(NULL) != 0)
+		return 1;
+	log_init("agent_ike_bridge", LOG_LEVEL_DEBUG, LOG_TARGET_STDERR);
+	uv_loop_init(&loop);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_up_down),
+		cmocka_unit_test(test_no_ike_daemon),
+	};
+	int r = cmocka_run_group_tests(tests, NULL, NULL);
+	side_stop(&west);
+	side_stop(&east);
+	uv_run(&loop, UV_RUN_NOWAIT);
+	snprintf(cmd, sizeof(cmd), "ip netns del %s", peer_ns);
+	if (system(cmd) != 0)
+		r = 1;
+	return r;
+}
