@@ -107,23 +107,6 @@ static void ike_bridge_env(struct ike_bridge *b, struct ike_env *env)
 	env->log = ike_bridge_log;
 }
 
-static void ike_bridge_reap(void *ctx, uint64_t token)
-{
-	struct ike_bridge *b = ctx;
-	(void)token;
-	unsigned n = b->ndoomed;
-	b->ndoomed = 0;
-	for (unsigned i = 0; i < n; i++)
-		ike_bridge_down(b, &b->doomed[i]);
-}
-
-void ike_bridge_delete_later(struct ike_bridge *b, const struct kernel_addr *peer)
-{
-	if (b->ndoomed < sizeof(b->doomed) / sizeof(b->doomed[0]))
-		b->doomed[b->ndoomed++] = *peer;
-	ike_timers_arm(b->later, 0, 0);
-}
-
 static void ike_bridge_free(struct ike_bridge *b)
 {
 	ike_engine_free(b->engine);
@@ -154,7 +137,7 @@ int ike_bridge_new(uv_loop_t *loop, struct kernel *k, struct shunt_table *shunts
 	ike_bridge_env(b, &env);
 	int r = ike_timers_new(loop, ike_bridge_timer_fired, b, &b->timers);
 	if (r == 0)
-		r = ike_timers_new(loop, ike_bridge_reap, b, &b->later);
+		r = ike_timers_new(loop, ike_bridge_later_fired, b, &b->later);
 	if (r == 0)
 		r = tunnel_table_new(k, &b->tunnels);
 	if (r == 0 && (r = ike_engine_new(&env, &conf, &b->engine)) != 0)
@@ -189,7 +172,7 @@ void ike_bridge_stop(struct ike_bridge *b)
 	ike_bridge_free(b);
 }
 
-static int ike_bridge_start(struct ike_bridge *b, const struct kernel_addr *local, const struct kernel_addr *peer,
+int ike_bridge_start(struct ike_bridge *b, const struct kernel_addr *local, const struct kernel_addr *peer,
 			    char *why, size_t whylen)
 {
 	struct ike_addr l, p;
@@ -211,8 +194,12 @@ void ike_bridge_acquire(struct ike_bridge *b, const struct kernel_addr *local, c
 	}
 	/* A refusal or an immediate failure may already have been reported
 	 * through ike_failed (which consumed the pending record). */
-	if (ike_bridge_start(b, local, peer, why, sizeof(why)) != 0 && ike_bridge_pending_has(b, peer))
-		ike_bridge_fail_peer(b, local, peer, why);
+	if (ike_bridge_start(b, local, peer, why, sizeof(why)) != 0) {
+		if (ike_bridge_pending_has(b, peer))
+			ike_bridge_fail_peer(b, local, peer, why);
+		return;
+	}
+	ike_bridge_retry_check(b, peer);
 }
 
 int ike_bridge_up(struct ike_bridge *b, const struct kernel_addr *peer, char *why, size_t whylen)

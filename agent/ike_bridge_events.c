@@ -55,6 +55,20 @@ bool ike_bridge_pending_has(struct ike_bridge *b, const struct kernel_addr *peer
 	return ike_bridge_pending_find(b, peer) != NULL;
 }
 
+struct ike_bridge_pending *ike_bridge_pending_get(struct ike_bridge *b, const struct kernel_addr *peer)
+{
+	struct ike_bridge_pending **link = ike_bridge_pending_find(b, peer);
+	return link ? *link : NULL;
+}
+
+void ike_bridge_pending_release(struct ike_bridge *b, const struct kernel_addr *peer)
+{
+	struct ike_bridge_pending *p = ike_bridge_pending_take(b, peer);
+	if (p != NULL && p->has_holding)
+		kernel_hold_release(b->k, &p->holding, 1, NULL);
+	free(p);
+}
+
 void ike_bridge_pending_free_all(struct ike_bridge *b)
 {
 	while (b->pending != NULL) {
@@ -113,7 +127,7 @@ void ike_bridge_child_up(void *ctx, const struct ike_child_info *c)
 		ike_bridge_fail_peer(b, &local, &peer, reason);
 		/* An IKE SA without its Child SA serves nothing; once the failure
 		 * shunt expires, the trap starts afresh. */
-		ike_bridge_delete_later(b, &peer);
+		ike_bridge_delete_later(b, &peer, c->ike_serial);
 		return;
 	}
 	log_info("%s (%s): Child SA #%u up (IKE SA #%u, %s, %s mode, SPIs in %08x out %08x, peer id '%s')%s", text,

@@ -29,6 +29,8 @@ struct ike_bridge_pending {
 	struct kernel_addr local, peer;
 	struct kernel_policy holding;
 	bool has_holding;
+	unsigned retries;       /* ike_bridge_retry.c */
+	bool retry_wanted;
 	struct ike_bridge_pending *next;
 };
 
@@ -48,7 +50,10 @@ struct ike_bridge {
 	/* Peers whose IKE SA goes on the next loop turn (outside the engine's
 	 * callbacks): their Child SA could not be installed. */
 	struct ike_timers *later;
-	struct kernel_addr doomed[8];
+	struct ike_bridge_doomed {
+		struct kernel_addr peer;
+		uint32_t ike_serial;
+	} doomed[8];
 	unsigned ndoomed;
 };
 
@@ -77,12 +82,31 @@ void ike_bridge_ike_failed(void *ctx, const struct ike_failure *f);
  * packets released onto it, one log line. */
 void ike_bridge_fail_peer(struct ike_bridge *b, const struct kernel_addr *local, const struct kernel_addr *peer,
 			  const char *why);
-/* Deletes the IKE SA with peer on the next loop turn. */
-void ike_bridge_delete_later(struct ike_bridge *b, const struct kernel_addr *peer);
 /* Remembers (or refreshes) the trap holding peer's packets. */
 int ike_bridge_pending_add(struct ike_bridge *b, const struct kernel_addr *local, const struct kernel_addr *peer,
 			   const struct kernel_policy *holding);
 bool ike_bridge_pending_has(struct ike_bridge *b, const struct kernel_addr *peer);
+/* Borrowed; NULL when none. */
+struct ike_bridge_pending *ike_bridge_pending_get(struct ike_bridge *b, const struct kernel_addr *peer);
+/* Lets peer's held packets go (they meet the tunnel or a shunt) and forgets them. */
+void ike_bridge_pending_release(struct ike_bridge *b, const struct kernel_addr *peer);
+
+/* ike_bridge_later.c: what must wait for the next loop turn, outside the
+ * engine's callbacks. ike_initiate does nothing while an IKE SA with the
+ * peer exists: ike_bridge_retry_check makes sure a negotiation really runs
+ * for a pending peer, else releases its packets onto a standing tunnel, or
+ * deletes a useless IKE SA and starts again a little later. */
+#define IKE_BRIDGE_LATER_REAP 0
+#define IKE_BRIDGE_LATER_RETRY 1
+/* The ike_timers callback of b->later. */
+void ike_bridge_later_fired(void *ctx, uint64_t token);
+/* Deletes IKE SA ike_serial with peer on the next loop turn, unless a newer
+ * negotiation with the peer runs by then. */
+void ike_bridge_delete_later(struct ike_bridge *b, const struct kernel_addr *peer, uint32_t ike_serial);
+/* ike_bridge.c: ike_initiate from local to peer (port 500). 0 or -errno + why. */
+int ike_bridge_start(struct ike_bridge *b, const struct kernel_addr *local, const struct kernel_addr *peer,
+		     char *why, size_t whylen);
+void ike_bridge_retry_check(struct ike_bridge *b, const struct kernel_addr *peer);
 void ike_bridge_pending_free_all(struct ike_bridge *b);
 
 #endif

@@ -1,0 +1,135 @@
+/* What waits for the next loop turn: a useless IKE SA deleted, a trapped
+ * peer with an IKE SA already there tried again (see ike_bridge_int.h). */
+#include "ike_bridge_int.h"
+
+#include <string.h>
+
+#include "addr_conv.h"
+#include "log.h"
+
+#define IKE_BRIDGE_RETRY_MS 500
+#define IKE_BRIDGE_RETRY_MAX 20
+
+struct ike_bridge_peer_sas {
+	struct kernel_addr peer;
+	uint32_t serial;            /* 0: none in particular */
+	bool serial_established;
+	unsigned negotiating, established, deleting;
+};
+
+static void ike_bridge_retry_sa(void *ctx, const struct ike_sa_info *sa)
+{
+	struct ike_bridge_peer_sas *s = ctx;
+	struct kernel_addr p;
+	addr_conv_ike_to_kernel(&sa->peer, &p);
+	if (!addr_conv_kernel_equal(&p, &s->peer))
+		return;
+	if (sa->serial == s->serial && sa->state == IKE_STATE_ESTABLISHED)
+		s->serial_established = true;
+	if (sa->state == IKE_STATE_ESTABLISHED)
+		s->established++;
+	else if (sa->state == IKE_STATE_DELETING)
+		s->deleting++;
+	else
+		s->negotiating++;
+}
+
+void ike_bridge_retry_check(struct ike_bridge *b, const struct kernel_addr *peer)
+{
+	struct ike_bridge_pending *p = ike_bridge_pending_get(b, peer);
+	if (p == NULL)
+		return; /* already up or failed */
+	struct ike_bridge_peer_sas s;
+	memset(&s, 0, sizeof(s));
+	s.peer = *peer;
+	ike_engine_each_sa(b->engine, ike_bridge_retry_sa, &s);
+	if (s.negotiating > 0 || (s.established == 0 && s.deleting == 0))
+		return; /* under way (or about to report) */
+	char text[64];
+	kernel_addr_format(peer, text, sizeof(text));
+	if (s.established > 0 && tunnel_table_has_peer(b->tunnels, peer)) {
+		/* A tunnel stands: the packets can go into it. */
+		ike_bridge_pending_release(b, peer);
+		return;
+	}
+	if (s.established > 0) {
+		/* An IKE SA without Child SA: ike_initiate would not add one. */
+		log_info("%s: trapped while its IKE SA has no Child SA: replacing the IKE SA", text);
+		ike_bridge_down(b, peer);
+	}
+	p->retry_wanted = true;
+	ike_timers_arm(b->later, IKE_BRIDGE_LATER_RETRY, IKE_BRIDGE_RETRY_MS);
+}
+
+static void ike_bridge_retry_one(struct ike_bridge *b, struct ike_bridge_pending *p)
+{
+	char why[256];
+	struct kernel_addr local = p->local, peer = p->peer;
+	if (++p->retries > IKE_BRIDGE_RETRY_MAX) {
+		ike_bridge_fail_peer(b, &local, &peer, "the earlier IKE SA with the peer did not go away");
+		return;
+	}
+	if (ike_bridge_start(b, &local, &peer, why, sizeof(why)) != 0) {
+		if (ike_bridge_pending_has(b, &peer))
+			ike_bridge_fail_peer(b, &local, &peer, why);
+		return;
+	}
+	ike_bridge_retry_check(b, &peer);
+}
+
+static void ike_bridge_retry_fire(struct ike_bridge *b)
+{
+	/* Peers are collected first: starting one may change the list. */
+	struct kernel_addr peers[32];
+	unsigned n = 0;
+	for (struct ike_bridge_pending *p = b->pending; p != NULL; p = p->next) {
+		if (!p->retry_wanted)
+			continue;
+		if (n == 32) {
+			ike_timers_arm(b->later, IKE_BRIDGE_LATER_RETRY, IKE_BRIDGE_RETRY_MS); /* the rest next time */
+			break;
+		}
+		peers[n++] = p->peer;
+		p->retry_wanted = false;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		struct ike_bridge_pending *p = ike_bridge_pending_get(b, &peers[i]);
+		if (p != NULL)
+			ike_bridge_retry_one(b, p);
+	}
+}
+
+void ike_bridge_delete_later(struct ike_bridge *b, const struct kernel_addr *peer, uint32_t ike_serial)
+{
+	if (b->ndoomed < sizeof(b->doomed) / sizeof(b->doomed[0])) {
+		b->doomed[b->ndoomed].peer = *peer;
+		b->doomed[b->ndoomed].ike_serial = ike_serial;
+		b->ndoomed++;
+	}
+	ike_timers_arm(b->later, IKE_BRIDGE_LATER_REAP, 0);
+}
+
+static void ike_bridge_reap(struct ike_bridge *b)
+{
+	unsigned n = b->ndoomed;
+	b->ndoomed = 0;
+	for (unsigned i = 0; i < n; i++) {
+		struct ike_bridge_peer_sas s;
+		memset(&s, 0, sizeof(s));
+		s.peer = b->doomed[i].peer;
+		s.serial = b->doomed[i].ike_serial;
+		ike_engine_each_sa(b->engine, ike_bridge_retry_sa, &s);
+		/* Deleting is by peer: a newer negotiation would go with it. */
+		if (s.serial_established && s.negotiating == 0)
+			ike_bridge_down(b, &s.peer);
+	}
+}
+
+void ike_bridge_later_fired(void *ctx, uint64_t token)
+{
+	struct ike_bridge *b = ctx;
+	if (token == IKE_BRIDGE_LATER_RETRY)
+		ike_bridge_retry_fire(b);
+	else
+		ike_bridge_reap(b);
+}
