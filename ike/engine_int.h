@@ -263,6 +263,9 @@ void eng_info_request(struct ike_sa *sa, uint32_t msgid, const uint8_t *plain, s
 void eng_info_response(struct ike_sa *sa, const uint8_t *plain, size_t len, uint8_t first);
 int eng_info_send_delete(struct ike_sa *sa);
 int eng_info_send_liveness(struct ike_sa *sa);
+/* One INFORMATIONAL request without waiting for its answer: a Delete of
+ * the IKE SA (notify 0) or the error notify. For an SA about to go. */
+void eng_info_send_oneshot(struct ike_sa *sa, uint16_t notify);
 /* Peer notified INITIAL_CONTACT or re-established: older SAs with that peer go. */
 void eng_drop_older(struct ike_sa *sa);
 

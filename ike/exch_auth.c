@@ -239,6 +239,8 @@ static void eng_auth_refused(struct ike_sa *sa, uint32_t msgid, const char *why)
 	sa->e->cnt.dropped_auth++;
 	if (!sa->initiator)
 		eng_respond_notify(sa, msgid, IKE_N_AUTHENTICATION_FAILED);
+	else
+		eng_info_send_oneshot(sa, IKE_N_AUTHENTICATION_FAILED); /* RFC 7296 2.21.2 */
 	eng_sa_fail(sa, IKE_FAIL_AUTH, IKE_N_AUTHENTICATION_FAILED, "AUTHENTICATION_FAILED: %s", why);
 }
 
@@ -341,17 +343,19 @@ static void eng_auth_initiator_done(struct ike_sa *sa, const struct ike_msg *m)
 	for (unsigned i = 0; i < m->n_notify; i++)
 		if (m->notify[i].type < 16384) {
 			uint16_t t = m->notify[i].type;
-			eng_sa_fail(sa, t == IKE_N_TS_UNACCEPTABLE ? IKE_FAIL_TS : IKE_FAIL_PROPOSAL, t,
-				    "the peer refused the Child SA: %s", ike_name_notify(t));
+			eng_info_send_oneshot(sa, 0); /* its IKE SA without a child is of no use */
+			eng_sa_fail(sa, IKE_FAIL_NOTIFY, t, "the peer refused the Child SA: %s", ike_name_notify(t));
 			return;
 		}
 	if (!m->has_sa || !m->has_tsi || !m->has_tsr ||
 	    eng_proposal_accept(esp, n, &m->sa, IKE_PROTO_ESP, &chosen) < 0 || m->sa.prop[0].spi_size != 4) {
+		eng_info_send_oneshot(sa, 0);
 		eng_sa_fail(sa, IKE_FAIL_PROPOSAL, IKE_N_NO_PROPOSAL_CHOSEN,
 			    "the peer's ESP answer is not one of our proposals");
 		return;
 	}
 	if (eng_ts_narrow(&m->tsi, &sa->local, &tsi) != 0 || eng_ts_narrow(&m->tsr, &sa->peer, &tsr) != 0) {
+		eng_info_send_oneshot(sa, 0);
 		eng_sa_fail(sa, IKE_FAIL_TS, IKE_N_TS_UNACCEPTABLE,
 			    "the peer's traffic selectors do not cover the host pair");
 		return;
@@ -388,8 +392,8 @@ void eng_auth_response(struct ike_sa *sa, const uint8_t *plain, size_t len, uint
 			if (m->notify[i].type < 16384)
 				t = m->notify[i].type;
 		free(m);
-		eng_sa_fail(sa, t == IKE_N_AUTHENTICATION_FAILED ? IKE_FAIL_AUTH : IKE_FAIL_NOTIFY, t,
-			    "the peer refused IKE_AUTH: %s", t ? ike_name_notify(t) : "no AUTH payload");
+		eng_sa_fail(sa, t ? IKE_FAIL_NOTIFY : IKE_FAIL_PROTOCOL, t, "the peer refused IKE_AUTH: %s",
+			    t ? ike_name_notify(t) : "no AUTH payload");
 		return;
 	}
 	if (r != 0 || !m->has_idr) {

@@ -54,6 +54,27 @@ int eng_info_send_liveness(struct ike_sa *sa)
 	return r;
 }
 
+void eng_info_send_oneshot(struct ike_sa *sa, uint16_t notify)
+{
+	struct eng_chain c;
+	struct eng_out o;
+	eng_chain_init(&c);
+	if (notify != 0) {
+		eng_chain_notify(&c, 0, notify, NULL, 0, NULL, 0);
+	} else {
+		struct ike_delete d = { .proto = IKE_PROTO_IKE };
+		eng_chain_begin(&c, IKE_PT_DELETE);
+		ike_payload_delete_build(&c.wr, &d);
+		eng_chain_end(&c);
+	}
+	if (c.wr.err == 0 &&
+	    eng_seal(sa, IKE_EXCH_INFORMATIONAL, sa->next_msgid++, false, c.first, c.wr.buf, c.wr.len, &o) == 0) {
+		eng_send_out(sa, &o);
+		eng_out_free(&o);
+	}
+	eng_chain_free(&c);
+}
+
 static int eng_parse(const uint8_t *plain, size_t len, uint8_t first, struct ike_msg *m)
 {
 	memset(m, 0, sizeof(*m));
@@ -89,7 +110,7 @@ void eng_info_request(struct ike_sa *sa, uint32_t msgid, const uint8_t *plain, s
 	struct ike_msg *m = malloc(sizeof(*m));
 	if (m == NULL)
 		return;
-	bool delete_ike = false;
+	bool delete_ike = false, auth_failed = false;
 	uint8_t spis[4 * 64];
 	uint16_t nspi = 0;
 	struct eng_chain c;
@@ -98,6 +119,7 @@ void eng_info_request(struct ike_sa *sa, uint32_t msgid, const uint8_t *plain, s
 	if (r != 0) {
 		eng_chain_notify(&c, 0, (uint16_t)(r > 0 ? r : IKE_N_INVALID_SYNTAX), NULL, 0, NULL, 0);
 	} else {
+		auth_failed = eng_msg_notify(m, IKE_N_AUTHENTICATION_FAILED) != NULL;
 		for (unsigned i = 0; i < m->n_delete; i++) {
 			if (m->del[i].proto == IKE_PROTO_IKE)
 				delete_ike = true;
@@ -121,6 +143,11 @@ void eng_info_request(struct ike_sa *sa, uint32_t msgid, const uint8_t *plain, s
 	if (delete_ike) {
 		eng_sa_log(sa, IKE_LOG_INFO, "the peer deleted the IKE SA");
 		eng_sa_drop(sa);
+		return;
+	}
+	if (auth_failed) {
+		eng_sa_fail(sa, IKE_FAIL_NOTIFY, IKE_N_AUTHENTICATION_FAILED,
+			    "the peer refused our authentication (AUTHENTICATION_FAILED)");
 		return;
 	}
 	eng_sa_schedule(sa);

@@ -303,14 +303,20 @@ static bool eng_init_duplicate(struct ike_engine *e, const struct ike_msg *m, co
 	return false;
 }
 
+/* Answers the request with notify; a refusal (not the INVALID_KE_PAYLOAD
+ * step of a normal exchange) is reported with reason. */
 static void eng_init_refuse(struct ike_sa *sa, const struct ike_msg *m, uint16_t notify, const uint8_t *data,
-			    size_t len, const char *why)
+			    size_t len, enum ike_fail_reason reason, const char *why)
 {
-	char a[64];
-	eng_log(sa->e, IKE_LOG_INFO, "%s: IKE_SA_INIT refused with %s: %s", ike_addr_format(&sa->peer, a, sizeof(a)),
-		ike_name_notify(notify), why);
 	eng_send_bare_notify(sa->e, &m->hdr, notify, data, len, &sa->local, &sa->peer);
-	eng_sa_free(sa);
+	if (notify == IKE_N_INVALID_KE_PAYLOAD) {
+		char a[64];
+		eng_log(sa->e, IKE_LOG_DEBUG, "%s: IKE_SA_INIT answered with INVALID_KE_PAYLOAD: %s",
+			ike_addr_format(&sa->peer, a, sizeof(a)), why);
+		eng_sa_free(sa);
+		return;
+	}
+	eng_sa_fail(sa, reason, notify, "IKE_SA_INIT refused with %s: %s", ike_name_notify(notify), why);
 }
 
 void eng_init_request(struct ike_engine *e, const uint8_t *buf, size_t len, const struct ike_msg *m,
@@ -332,7 +338,8 @@ void eng_init_request(struct ike_engine *e, const uint8_t *buf, size_t len, cons
 	sa->state = IKE_STATE_INIT_RECEIVED;
 	char why[256] = "";
 	if (e->env.peer_conf(e->env.ctx, to, from, false, &sa->conf, why, sizeof(why)) != 0) {
-		eng_init_refuse(sa, m, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0, why[0] ? why : "refused by local policy");
+		eng_init_refuse(sa, m, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0, IKE_FAIL_REFUSED,
+				why[0] ? why : "refused by local policy");
 		return;
 	}
 	uint8_t grp[2];
@@ -340,6 +347,7 @@ void eng_init_request(struct ike_engine *e, const uint8_t *buf, size_t len, cons
 	if (n != 0) {
 		eng_init_refuse(sa, m, n, n == IKE_N_INVALID_KE_PAYLOAD ? grp : NULL,
 				n == IKE_N_INVALID_KE_PAYLOAD ? 2 : 0,
+				n == IKE_N_NO_PROPOSAL_CHOSEN ? IKE_FAIL_PROPOSAL : IKE_FAIL_PROTOCOL,
 				n == IKE_N_NO_PROPOSAL_CHOSEN ? "no proposal of the peer is acceptable" :
 				n == IKE_N_INVALID_KE_PAYLOAD ? "asking for another key exchange group" :
 								"malformed request");
@@ -353,7 +361,8 @@ void eng_init_request(struct ike_engine *e, const uint8_t *buf, size_t len, cons
 	sa->init_req_len = len;
 	if (sa->init_req == NULL || e->env.random(e->env.ctx, sa->nr, sa->nr_len) != 0 ||
 	    eng_new_dh(sa, sa->suite.dh) != 0 || eng_init_keys(sa, m->ke.data.ptr, m->ke.data.len) != 0) {
-		eng_init_refuse(sa, m, IKE_N_INVALID_SYNTAX, NULL, 0, "key exchange failed (bad KE value?)");
+		eng_init_refuse(sa, m, IKE_N_INVALID_SYNTAX, NULL, 0, IKE_FAIL_PROTOCOL,
+				"key exchange failed (bad KE value?)");
 		return;
 	}
 	if (eng_init_send_response(sa) != 0) {
@@ -404,8 +413,7 @@ void eng_init_response(struct ike_sa *sa, const uint8_t *buf, size_t len, const 
 	for (unsigned i = 0; i < m->n_notify; i++)
 		if (m->notify[i].type < 16384) {
 			uint16_t t = m->notify[i].type;
-			eng_sa_fail(sa, t == IKE_N_NO_PROPOSAL_CHOSEN ? IKE_FAIL_PROPOSAL : IKE_FAIL_NOTIFY, t,
-				    "the peer refused IKE_SA_INIT: %s", ike_name_notify(t));
+			eng_sa_fail(sa, IKE_FAIL_NOTIFY, t, "the peer refused IKE_SA_INIT: %s", ike_name_notify(t));
 			return;
 		}
 	if (!m->has_sa || !m->has_ke || !m->has_nonce || m->hdr.spi_r == 0) {
