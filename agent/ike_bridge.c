@@ -148,7 +148,7 @@ int ike_bridge_new(uv_loop_t *loop, struct kernel *k, struct shunt_table *shunts
 		ike_bridge_free(b);
 		return -1;
 	}
-	if (ike_bridge_net_open(b) == 0)
+	if (ike_bridge_net_sync(b) == 0)
 		log_error("IKE: no socket could be opened: this node can neither initiate nor answer");
 	*out = b;
 	return 0;
@@ -157,6 +157,8 @@ int ike_bridge_new(uv_loop_t *loop, struct kernel *k, struct shunt_table *shunts
 void ike_bridge_set_model(struct ike_bridge *b, const struct policy_model *model)
 {
 	b->model = model;
+	/* node.addresses (or the host's, when auto) may have changed. */
+	ike_bridge_net_sync(b);
 }
 
 void ike_bridge_stop(struct ike_bridge *b)

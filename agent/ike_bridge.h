@@ -26,7 +26,8 @@ struct ike_bridge;
  * and skipped. */
 int ike_bridge_new(uv_loop_t *loop, struct kernel *k, struct shunt_table *shunts, const struct policy_model *model,
 		   struct ike_bridge **out, char *why, size_t whylen);
-/* After a reload: the next decisions use model (borrowed). */
+/* After a reload: the next decisions use model (borrowed); sockets follow
+ * its own addresses. */
 void ike_bridge_set_model(struct ike_bridge *b, const struct policy_model *model);
 /* Tells every peer (Delete), removes every tunnel, frees b. */
 void ike_bridge_stop(struct ike_bridge *b);

@@ -57,9 +57,10 @@ struct ike_bridge {
 	unsigned ndoomed;
 };
 
-/* ike_bridge_net.c. Opens 500 and 4500 on every own address; returns the
- * number of sockets opened (failures are logged). */
-unsigned ike_bridge_net_open(struct ike_bridge *b);
+/* ike_bridge_net.c. Listens on 500 and 4500 of every own address of the
+ * model (opening what is new, closing what is gone; failures are logged);
+ * returns the number of sockets. */
+unsigned ike_bridge_net_sync(struct ike_bridge *b);
 void ike_bridge_net_close(struct ike_bridge *b);
 /* While corked, env.send queues; uncorking sends the queue in order. The
  * responder's engine sends its IKE_AUTH answer before it reports the Child

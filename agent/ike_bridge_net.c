@@ -57,23 +57,65 @@ static void ike_bridge_net_one(struct ike_bridge *b, const struct policy_addr *a
 	b->nsocks++;
 }
 
-unsigned ike_bridge_net_open(struct ike_bridge *b)
+/* Moves the socket for (a or any, family, port) from old[] into b->socks
+ * when there is one; true if moved. */
+static bool ike_bridge_net_keep(struct ike_bridge *b, struct ike_bridge_sock *old, unsigned nold,
+				const struct policy_addr *a, int family, uint16_t port)
+{
+	size_t alen = family == AF_INET ? 4 : 16;
+	for (unsigned i = 0; i < nold; i++) {
+		struct ike_bridge_sock *o = &old[i];
+		if (o->s == NULL || o->addr.family != family || o->addr.port != port || o->any != (a == NULL))
+			continue;
+		if (a != NULL && memcmp(o->addr.ip, a->bytes, alen) != 0)
+			continue;
+		b->socks[b->nsocks++] = *o;
+		o->s = NULL;
+		return true;
+	}
+	return false;
+}
+
+static void ike_bridge_net_want(struct ike_bridge *b, struct ike_bridge_sock *old, unsigned nold,
+				const struct policy_addr *a, int family, uint16_t port)
+{
+	if (!ike_bridge_net_keep(b, old, nold, a, family, port))
+		ike_bridge_net_one(b, a, family, port);
+}
+
+unsigned ike_bridge_net_sync(struct ike_bridge *b)
 {
 	size_t n = 0;
 	const struct policy_addr *own = policy_model_own(b->model, &n);
+	struct ike_bridge_sock *old = b->socks;
+	unsigned nold = b->nsocks;
 	b->socks = calloc(n > 0 ? 2 * n : 4, sizeof(*b->socks));
-	if (b->socks == NULL)
-		return 0;
+	b->nsocks = 0;
+	if (b->socks == NULL) {
+		b->socks = old; /* keep what we have */
+		b->nsocks = nold;
+		return b->nsocks;
+	}
 	static const uint16_t ports[] = { IKE_BRIDGE_PORT, IKE_BRIDGE_NATT_PORT };
 	for (unsigned p = 0; p < 2; p++) {
 		if (n == 0) {
 			/* No address known: listen on all of them. */
-			ike_bridge_net_one(b, NULL, AF_INET, ports[p]);
-			ike_bridge_net_one(b, NULL, AF_INET6, ports[p]);
+			ike_bridge_net_want(b, old, nold, NULL, AF_INET, ports[p]);
+			ike_bridge_net_want(b, old, nold, NULL, AF_INET6, ports[p]);
 		}
 		for (size_t i = 0; i < n; i++)
-			ike_bridge_net_one(b, &own[i], own[i].family == POLICY_AF_INET6 ? AF_INET6 : AF_INET, ports[p]);
+			ike_bridge_net_want(b, old, nold, &own[i], own[i].family == POLICY_AF_INET6 ? AF_INET6 : AF_INET,
+					    ports[p]);
 	}
+	for (unsigned i = 0; i < nold; i++) {
+		if (old[i].s == NULL)
+			continue;
+		char text[64];
+		log_info("IKE: no longer listening on %s port %u", old[i].any ? "any address" :
+			 ike_addr_format(&old[i].addr, text, sizeof(text)), old[i].addr.port);
+		ike_socket_close(old[i].s);
+	}
+	free(old);
 	return b->nsocks;
 }
 

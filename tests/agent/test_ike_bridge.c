@@ -42,6 +42,7 @@ static void enter(const struct side *s)
 		fail_msg("setns: %s", strerror(errno));
 }
 
+/* own_text: "A" or "A, B"; the first is the model's own address used below. */
 static struct policy_model *model_for(const char *own_text)
 {
 	char yaml[256];
@@ -57,8 +58,11 @@ static struct policy_model *model_for(const char *own_text)
 	const char *group = "192.0.2.0/24\n";
 	assert_int_equal(policy_groupfile_parse(group, strlen(group), "private-or-clear", POLICY_GROUP_PRIVATE_OR_CLEAR,
 						&e, &d), 0);
+	char first[64];
+	snprintf(first, sizeof(first), "%s", own_text);
+	first[strcspn(first, ",")] = '\0';
 	struct policy_addr own;
-	policy_addr_parse(own_text, &own);
+	policy_addr_parse(first, &own);
 	struct policy_model *m = NULL;
 	assert_int_equal(policy_model_build(cfg, &e, &own, 1, &m, &d), 0);
 	policy_diags_free(&d);
@@ -223,6 +227,27 @@ static void test_no_ike_daemon(void **state)
 	side_stop(&west);
 }
 
+/* A reload that changes node.addresses: sockets open and close with them. */
+static void test_reload_addresses(void **state)
+{
+	(void)state;
+	side_start(&west);
+	assert_int_equal(counts(&west).sockets, 2);
+	assert_int_equal(system("ip addr add 192.0.2.5/24 dev v0"), 0);
+	struct policy_model *two = model_for("192.0.2.1, 192.0.2.5");
+	ike_bridge_set_model(west.b, two);
+	policy_model_free(west.model);
+	west.model = two;
+	assert_int_equal(counts(&west).sockets, 4);
+	struct policy_model *other = model_for("192.0.2.5");
+	ike_bridge_set_model(west.b, other);
+	policy_model_free(west.model);
+	west.model = other;
+	assert_int_equal(counts(&west).sockets, 2);
+	uv_run(&loop, UV_RUN_NOWAIT);
+	side_stop(&west);
+}
+
 int main(void)
 {
 	if (unshare(CLONE_NEWNET) != 0) {
@@ -248,6 +273,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_up_down),
 		cmocka_unit_test(test_no_ike_daemon),
+		cmocka_unit_test(test_reload_addresses),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 	side_stop(&west);
