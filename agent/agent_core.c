@@ -94,6 +94,9 @@ static void agent_core_negotiation_shunt(struct agent_core *c, const struct kern
 	uint8_t ns = m->conf->negotiation_shunt;
 	if (ns != POLICY_SHUNT_PASS && ns != POLICY_SHUNT_DROP)
 		return;
+	/* Same selector as a standing tunnel's out policy: it would replace it. */
+	if (ike_bridge_has_tunnel(c->ike, &a->sel.dst))
+		return;
 	const struct policy_config *cfg = policy_model_config(c->model);
 	const char *group = policy_group_name((enum policy_group)m->group);
 	struct kernel_error err;

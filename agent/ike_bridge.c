@@ -222,6 +222,11 @@ int ike_bridge_down(struct ike_bridge *b, const struct kernel_addr *peer)
 	return ike_delete_peer(b->engine, &p);
 }
 
+bool ike_bridge_has_tunnel(struct ike_bridge *b, const struct kernel_addr *peer)
+{
+	return tunnel_table_has_peer(b->tunnels, peer);
+}
+
 static void ike_bridge_count_sa(void *ctx, const struct ike_sa_info *sa)
 {
 	struct ike_bridge_counts *c = ctx;

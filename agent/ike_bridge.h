@@ -43,6 +43,9 @@ int ike_bridge_up(struct ike_bridge *b, const struct kernel_addr *peer, char *wh
 /* `swanmesh down`: the number of IKE SAs deleted. */
 int ike_bridge_down(struct ike_bridge *b, const struct kernel_addr *peer);
 
+/* A tunnel (Child SA in the kernel) to peer stands. */
+bool ike_bridge_has_tunnel(struct ike_bridge *b, const struct kernel_addr *peer);
+
 struct ike_bridge_counts {
 	unsigned ike_sas, ike_established, child_sas, sockets;
 	struct ike_counters engine;

@@ -113,12 +113,13 @@ void ike_bridge_child_up(void *ctx, const struct ike_child_info *c)
 	ike_bridge_match(b, &peer, &m, cidr, sizeof(cidr));
 	struct ike_bridge_pending *p = ike_bridge_pending_take(b, &peer);
 	const struct kernel_policy *holding = p && p->has_holding ? &p->holding : NULL;
-	/* The tunnel outranks the negotiation shunt; a failure shunt left from
-	 * an earlier attempt would outrank the tunnel, so both go. */
+	/* Shunts and the tunnel's out policy share one selector, and XFRM keeps
+	 * one policy per selector and direction whatever the priorities: the
+	 * shunts go first, or removing one later would take the tunnel's. */
 	shunt_remove(b->shunts, &local, &peer, SHUNT_FAILURE);
+	shunt_remove(b->shunts, &local, &peer, SHUNT_NEGOTIATION);
 	int r = tunnel_install(b->tunnels, c, ike_bridge_group_name(&m), cidr, holding, holding ? 1 : 0, why,
 			       sizeof(why));
-	shunt_remove(b->shunts, &local, &peer, SHUNT_NEGOTIATION);
 	free(p);
 	if (r != 0) {
 		char reason[320];
@@ -156,6 +157,15 @@ void ike_bridge_fail_peer(struct ike_bridge *b, const struct kernel_addr *local,
 	const struct kernel_addr *src = p ? &p->local : local;
 	const char *group = ike_bridge_group_name(&m);
 	const char *auth = m.conf ? peer_conf_auth_name(m.conf) : "none";
+	if (tunnel_table_has_peer(b->tunnels, peer)) {
+		/* A shunt would replace the standing tunnel's out policy (same
+		 * selector); the packets can go into the tunnel instead. */
+		log_info("%s (%s, auth %s): negotiation failed: %s; a tunnel stands, no shunt", text, group, auth, why);
+		if (p != NULL && p->has_holding)
+			kernel_hold_release(b->k, &p->holding, 1, NULL);
+		free(p);
+		return;
+	}
 	shunt_remove(b->shunts, src, peer, SHUNT_NEGOTIATION);
 	uint8_t fs = m.conf ? m.conf->failure_shunt : POLICY_SHUNT_NONE;
 	uint64_t life = policy_model_config(b->model)->failure_shunt_lifetime_ms;
