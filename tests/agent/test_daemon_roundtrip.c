@@ -144,6 +144,23 @@ static void test_cli_commands(void **state)
 	assert_string_equal(out, "{\"reloaded\":true}\n");
 	char *extra[] = { (char *)cli_bin, "ping", "extra", "--ctl", ctl, NULL };
 	assert_int_equal(run(out, sizeof(out), extra), 2);
+	assert_int_equal(run(out, sizeof(out), status), 0);
+	assert_non_null(strstr(out, "IKE SAs: 0 (0 established, 0 negotiating), Child SAs: 0"));
+	char *traffic[] = { (char *)cli_bin, "trafficstatus", "--ctl", ctl, NULL };
+	assert_int_equal(run(out, sizeof(out), traffic), 0);
+	assert_string_equal(out, "");
+	char *jtraffic[] = { (char *)cli_bin, "--json", "trafficstatus", "--ctl", ctl, NULL };
+	assert_int_equal(run(out, sizeof(out), jtraffic), 0);
+	assert_string_equal(out, "[]\n");
+	/* Refused before anything is sent: a bad address, no group, no IKE SA. */
+	char *upbad[] = { (char *)cli_bin, "up", "192.0.2.300", "--ctl", ctl, NULL };
+	assert_int_equal(run(out, sizeof(out), upbad), 2);
+	char *upnone[] = { (char *)cli_bin, "--json", "up", "203.0.113.9", "--ctl", ctl, NULL };
+	assert_int_equal(run(out, sizeof(out), upnone), 1);
+	assert_non_null(strstr(out, "{\"error\":\"203.0.113.9: 203.0.113.9 is "));
+	char *down[] = { (char *)cli_bin, "--json", "down", "203.0.113.9", "--ctl", ctl, NULL };
+	assert_int_equal(run(out, sizeof(out), down), 1);
+	assert_string_equal(out, "{\"error\":\"203.0.113.9: no IKE SA with this peer\"}\n");
 }
 
 static int raw_connect(void)
