@@ -127,8 +127,11 @@ void ike_bridge_child_up(void *ctx, const struct ike_child_info *c)
 		log_error("%s (%s): %s", text, ike_bridge_group_name(&m), reason);
 		ike_bridge_fail_peer(b, &local, &peer, reason);
 		/* An IKE SA without its Child SA serves nothing; once the failure
-		 * shunt expires, the trap starts afresh. */
-		ike_bridge_delete_later(b, &peer, c->ike_serial);
+		 * shunt expires, the trap starts afresh. Not for a failed
+		 * replacement: deleting is by peer and would take the old, working
+		 * IKE SA along. */
+		if (!tunnel_table_has_peer(b->tunnels, &peer))
+			ike_bridge_delete_later(b, &peer, c->ike_serial);
 		return;
 	}
 	log_info("%s (%s): Child SA #%u up (IKE SA #%u, %s, %s mode, SPIs in %08x out %08x, peer id '%s')%s", text,
