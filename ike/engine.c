@@ -404,11 +404,13 @@ void ike_timer_fired(struct ike_engine *e, uint64_t token)
 		eng_sa_timer(sa);
 }
 
-/* Any SA with peer (from local), not being deleted. */
+/* An SA with peer that is being negotiated or carries a Child SA: an IKE
+ * SA left without children, or being deleted, does not count. */
 static struct ike_sa *eng_sa_with_peer(struct ike_engine *e, const struct ike_addr *peer)
 {
 	for (struct ike_sa *sa = e->all; sa != NULL; sa = sa->next)
-		if (eng_addr_eq(&sa->peer, peer) && sa->state != IKE_STATE_DELETING)
+		if (eng_addr_eq(&sa->peer, peer) && sa->state != IKE_STATE_DELETING &&
+		    (sa->state != IKE_STATE_ESTABLISHED || sa->n_children > 0))
 			return sa;
 	return NULL;
 }
@@ -450,7 +452,8 @@ void ike_unreachable(struct ike_engine *e, const struct ike_addr *peer, const ch
 	for (struct ike_sa *sa = e->all; sa != NULL; sa = next) {
 		next = sa->next;
 		if (eng_addr_eq(&sa->peer, peer) && sa->initiator && sa->state == IKE_STATE_INIT_SENT)
-			eng_sa_fail(sa, IKE_FAIL_UNREACHABLE, 0, "no IKE daemon: %s", why ? why : "unreachable");
+			eng_sa_fail(sa, IKE_FAIL_UNREACHABLE, 0, "%s%s",
+				    why && strstr(why, "port unreachable") ? "no IKE daemon: " : "", why ? why : "unreachable");
 	}
 }
 
@@ -463,6 +466,16 @@ void ike_peer_key_done(struct ike_engine *e, uint64_t token, SECKEYPublicKey *ke
 		return;
 	}
 	eng_auth_key_done(sa, key, why);
+}
+
+int ike_delete_sa(struct ike_engine *e, uint32_t serial)
+{
+	struct ike_sa *sa = eng_sa_by_serial(e, serial);
+	if (sa == NULL)
+		return -ENOENT;
+	if (sa->state != IKE_STATE_ESTABLISHED || eng_info_send_delete(sa) != 0)
+		eng_sa_drop(sa);
+	return 0;
 }
 
 int ike_delete_peer(struct ike_engine *e, const struct ike_addr *peer)

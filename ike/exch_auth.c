@@ -162,6 +162,9 @@ static int eng_auth_verify(struct ike_sa *sa, const struct ike_msg *m, SECKEYPub
 	return 0;
 }
 
+static void eng_auth_answer_child(struct ike_sa *sa, const struct ike_suite *chosen, const struct ike_proposal *prop,
+				  bool transport, const struct ike_ts *tsr, const struct ike_ts *tsi);
+
 /* The responder's Child SA and answer, once the peer is authenticated. */
 static void eng_auth_answer(struct ike_sa *sa, uint32_t msgid, const struct ike_msg *m)
 {
@@ -210,27 +213,36 @@ static void eng_auth_answer(struct ike_sa *sa, uint32_t msgid, const struct ike_
 		return;
 	}
 	eng_chain_free(&c);
-	eng_respond(sa, &o);
 	eng_sa_established(sa);
 	eng_drop_older(sa);
 	if (err != 0) {
+		eng_respond(sa, &o);
 		eng_sa_fail(sa, err == IKE_N_TS_UNACCEPTABLE ? IKE_FAIL_TS : IKE_FAIL_PROPOSAL, err,
 			    "the peer's Child SA request was refused with %s", ike_name_notify(err));
 		return;
 	}
+	/* The Child SA goes into the kernel before the answer leaves: the
+	 * initiator's first ESP packets must find our inbound SA. */
+	eng_auth_answer_child(sa, &chosen, prop, transport, &tsr, &tsi);
+	eng_respond(sa, &o);
+	eng_sa_schedule(sa);
+}
+
+static void eng_auth_answer_child(struct ike_sa *sa, const struct ike_suite *chosen, const struct ike_proposal *prop,
+				  bool transport, const struct ike_ts *tsr, const struct ike_ts *tsi)
+{
 	uint32_t spi_out = (uint32_t)prop->spi[0] << 24 | (uint32_t)prop->spi[1] << 16 | (uint32_t)prop->spi[2] << 8 |
 			   prop->spi[3];
 	struct eng_child_new cn;
 	eng_child_new_auth(sa, &cn);
-	cn.esp = chosen;
+	cn.esp = *chosen;
 	cn.spi_in = sa->child_spi_in;
 	cn.spi_out = spi_out;
 	cn.transport = transport;
-	cn.tsl = tsr;
-	cn.tsp = tsi;
+	cn.tsl = *tsr;
+	cn.tsp = *tsi;
 	if (eng_child_install(sa, &cn) != 0)
-		eng_sa_fail(sa, IKE_FAIL_LOCAL, 0, "cannot derive the Child SA keys");
-	eng_sa_schedule(sa);
+		eng_sa_log(sa, IKE_LOG_ERROR, "cannot derive the Child SA keys");
 }
 
 static void eng_auth_refused(struct ike_sa *sa, uint32_t msgid, const char *why)

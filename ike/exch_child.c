@@ -414,8 +414,6 @@ static void eng_ccs_child_request(struct ike_sa *sa, uint32_t msgid, const struc
 	if (dh != NULL)
 		eng_put_ke(&c, dh);
 	eng_put_ts(&c, &tsp, &tsl);
-	eng_ccs_answer(sa, msgid, &c);
-	eng_chain_free(&c);
 	const uint8_t *ps = prop->spi;
 	struct eng_child_new cn = {
 		.esp = chosen, .spi_in = spi_in,
@@ -424,8 +422,11 @@ static void eng_ccs_child_request(struct ike_sa *sa, uint32_t msgid, const struc
 		.ni = m->nonce.data.ptr, .ni_len = m->nonce.data.len, .nr = nr, .nr_len = sizeof(nr),
 		.gir = gir, .we_initiated = false, .replaces = true,
 	};
+	/* Into the kernel before the answer leaves (see exch_auth.c). */
 	if (prop->spi_size == 4)
 		eng_child_install(sa, &cn);
+	eng_ccs_answer(sa, msgid, &c);
+	eng_chain_free(&c);
 	if (gir != NULL)
 		PK11_FreeSymKey(gir);
 	ike_crypto_dh_free(dh);

@@ -186,17 +186,21 @@ void ike_input(struct ike_engine *e, const uint8_t *buf, size_t len, const struc
 	       const struct ike_addr *to);
 void ike_timer_fired(struct ike_engine *e, uint64_t token);
 
-/* Negotiates an IKE SA and a Child SA with peer now (unless one exists or
- * is under way: then 0 and nothing new). 0 or -errno. */
+/* Negotiates an IKE SA and a Child SA with peer now, unless one is under
+ * way or an IKE SA with a Child SA stands (then 0 and nothing new; an IKE
+ * SA without children or being deleted does not count). 0 or -errno. */
 int ike_initiate(struct ike_engine *e, const struct ike_addr *local, const struct ike_addr *peer);
-/* The network reported peer unreachable: a negotiation under way with it
- * fails at once (IKE_FAIL_UNREACHABLE). */
+/* The network reported peer unreachable ("ICMP port unreachable"): a
+ * negotiation under way with it fails at once (IKE_FAIL_UNREACHABLE); a
+ * port unreachable reads "no IKE daemon: ICMP port unreachable". */
 void ike_unreachable(struct ike_engine *e, const struct ike_addr *peer, const char *why);
 /* Answer to an IKE_PENDING peer_key: key (ownership passes) or NULL + why. */
 void ike_peer_key_done(struct ike_engine *e, uint64_t token, SECKEYPublicKey *key, const char *why);
 /* Deletes the IKE SA(s) with peer, telling the peer (Delete). Returns the
  * number of IKE SAs deleted. */
 int ike_delete_peer(struct ike_engine *e, const struct ike_addr *peer);
+/* Deletes one IKE SA by serial, telling the peer. 0 or -ENOENT. */
+int ike_delete_sa(struct ike_engine *e, uint32_t serial);
 /* SIGTERM: Delete to every peer, then every SA is gone (child_down each). */
 void ike_delete_all(struct ike_engine *e);
 
