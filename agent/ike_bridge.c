@@ -67,19 +67,28 @@ static int ike_bridge_peer_conf(void *ctx, const struct ike_addr *local, const s
 {
 	struct ike_bridge *b = ctx;
 	struct kernel_addr p;
-	(void)local;
 	addr_conv_ike_to_kernel(peer, &p);
-	return peer_conf_from_model(b->model, &p, initiator, out, why, whylen);
+	return peer_conf_from_model(b->model, b->auth, local, &p, initiator, out, why, whylen);
+}
+
+/* A DNSSEC answer that came later, on the loop. */
+static void ike_bridge_key_done(void *ctx, uint64_t token, SECKEYPublicKey *key, const char *why)
+{
+	struct ike_bridge *b = ctx;
+	ike_peer_key_done(b->engine, token, key, why);
 }
 
 static int ike_bridge_peer_key(void *ctx, const struct ike_peer_auth_req *req, SECKEYPublicKey **key, char *why,
 			       size_t whylen)
 {
-	(void)ctx;
-	(void)req;
+	struct ike_bridge *b = ctx;
+	const struct policy_config *cfg = policy_model_config(b->model);
 	*key = NULL;
-	snprintf(why, whylen, "public-key authentication (certificate, IPSECKEY) is not wired yet");
-	return -1;
+	if (req->group >= POLICY_GROUP_COUNT) {
+		snprintf(why, whylen, "the peer is in no policy group");
+		return -1;
+	}
+	return peer_auth_peer_key(b->auth, &cfg->groups[req->group], req, key, why, whylen, ike_bridge_key_done, b);
 }
 
 static void ike_bridge_log(void *ctx, enum ike_log_level level, const char *msg)
@@ -110,6 +119,7 @@ static void ike_bridge_env(struct ike_bridge *b, struct ike_env *env)
 static void ike_bridge_free(struct ike_bridge *b)
 {
 	ike_engine_free(b->engine);
+	peer_auth_free(b->auth);
 	ike_bridge_net_close(b);
 	ike_timers_free(b->timers);
 	ike_timers_free(b->later);
@@ -135,6 +145,10 @@ int ike_bridge_new(uv_loop_t *loop, struct kernel *k, struct shunt_table *shunts
 	struct ike_engine_conf conf;
 	memset(&conf, 0, sizeof(conf));
 	ike_bridge_env(b, &env);
+	if (peer_auth_new(loop, policy_model_config(model), &b->auth, why, whylen) != 0) {
+		free(b);
+		return -1;
+	}
 	int r = ike_timers_new(loop, ike_bridge_timer_fired, b, &b->timers);
 	if (r == 0)
 		r = ike_timers_new(loop, ike_bridge_later_fired, b, &b->later);
@@ -157,6 +171,17 @@ int ike_bridge_new(uv_loop_t *loop, struct kernel *k, struct shunt_table *shunts
 void ike_bridge_set_model(struct ike_bridge *b, const struct policy_model *model)
 {
 	b->model = model;
+	/* node.cert or dnssec may have changed: new credentials, if they load.
+	 * Lookups under way with the old resolver are answered as refusals by
+	 * the half-open timeout. */
+	struct peer_auth *pa = NULL;
+	char why[256];
+	if (peer_auth_new(b->loop, policy_model_config(model), &pa, why, sizeof(why)) == 0) {
+		peer_auth_free(b->auth);
+		b->auth = pa;
+	} else {
+		log_error("IKE: keeping the previous credentials: %s", why);
+	}
 	/* node.addresses (or the host's, when auto) may have changed. */
 	ike_bridge_net_sync(b);
 }
@@ -208,7 +233,8 @@ int ike_bridge_up(struct ike_bridge *b, const struct kernel_addr *peer, char *wh
 {
 	struct kernel_addr local;
 	struct ike_peer_conf pc;
-	if (peer_conf_from_model(b->model, peer, true, &pc, why, whylen) != 0)
+	/* The refusal first; the engine asks again with the local address. */
+	if (peer_conf_from_model(b->model, b->auth, NULL, peer, true, &pc, why, whylen) != 0)
 		return -1;
 	if (ike_bridge_net_local_for(b, peer, &local, why, whylen) != 0)
 		return -1;

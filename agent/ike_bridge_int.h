@@ -5,6 +5,7 @@
 #include "ike_bridge.h"
 #include "ike_socket.h"
 #include "ike_timers.h"
+#include "peer_auth.h"
 
 #define IKE_BRIDGE_PORT 500
 #define IKE_BRIDGE_NATT_PORT 4500
@@ -40,6 +41,7 @@ struct ike_bridge {
 	struct shunt_table *shunts;
 	const struct policy_model *model;
 	struct ike_engine *engine;
+	struct peer_auth *auth;         /* our credentials, peer keys */
 	struct ike_timers *timers;
 	struct tunnel_table *tunnels;
 	struct ike_bridge_sock *socks;

@@ -7,20 +7,8 @@
 #include "addr_conv.h"
 #include "ike/ike_consts.h"
 
-static bool peer_conf_has_auth(const struct policy_group_conf *g, enum policy_auth a)
-{
-	for (unsigned i = 0; i < g->nauth && i < POLICY_AUTH_MAX; i++)
-		if (g->auth[i] == a)
-			return true;
-	return false;
-}
-
 const char *peer_conf_auth_name(const struct policy_group_conf *g)
 {
-	/* NULL auth is the only method wired into the engine so far: a group
-	 * that lists it uses it, wherever it stands in the list. */
-	if (peer_conf_has_auth(g, POLICY_AUTH_NULL))
-		return "null";
 	if (g->nauth > 0)
 		return policy_auth_name((enum policy_auth)g->auth[0]);
 	return "none";
@@ -55,24 +43,14 @@ static int peer_conf_group_ok(const struct policy_match *mt, bool initiator, con
 	}
 }
 
-static int peer_conf_auth(const struct policy_group_conf *g, const char *group, struct ike_peer_conf *out,
-			  char *why, size_t whylen)
+/* Our credentials and what we accept, from the group's auth list. */
+static int peer_conf_auth(const struct peer_auth *pa, const struct policy_group_conf *g, const char *group,
+			  const struct ike_addr *local, struct ike_peer_conf *out, char *why, size_t whylen)
 {
-	if (peer_conf_has_auth(g, POLICY_AUTH_NULL)) {
-		out->our_auth = IKE_AUTH_NULL;
-		out->our_id_type = IKE_ID_NULL;
-		out->our_id_len = 0;
-		out->accept_null = true;
+	char w[224] = "";
+	if (peer_auth_fill(pa, g, local, out, w, sizeof(w)) == 0)
 		return 0;
-	}
-	if (g->nauth == 0) {
-		snprintf(why, whylen, "group %s has no usable authentication (no node.cert and no auth: list)", group);
-		return -1;
-	}
-	if (g->auth[0] == POLICY_AUTH_DNSSEC)
-		snprintf(why, whylen, "group %s: DNSSEC (IPSECKEY) authentication is not wired yet", group);
-	else
-		snprintf(why, whylen, "group %s: certificate authentication is not wired yet", group);
+	snprintf(why, whylen, "group %s: %s", group, w);
 	return -1;
 }
 
@@ -99,20 +77,24 @@ uint64_t peer_conf_retransmit_budget(const struct policy_config *cfg)
 	return total;
 }
 
-int peer_conf_from_model(const struct policy_model *m, const struct kernel_addr *peer, bool initiator,
-			 struct ike_peer_conf *out, char *why, size_t whylen)
+int peer_conf_from_model(const struct policy_model *m, const struct peer_auth *pa, const struct ike_addr *local,
+			 const struct kernel_addr *peer, bool initiator, struct ike_peer_conf *out, char *why,
+			 size_t whylen)
 {
 	memset(out, 0, sizeof(*out));
 	char text[64];
 	kernel_addr_format(peer, text, sizeof(text));
-	struct policy_addr pa;
-	addr_conv_kernel_to_policy(peer, &pa);
+	struct policy_addr where;
+	addr_conv_kernel_to_policy(peer, &where);
 	struct policy_match mt;
-	policy_model_lookup(m, &pa, 0, 0, 0, &mt);
+	policy_model_lookup(m, &where, 0, 0, 0, &mt);
 	if (peer_conf_group_ok(&mt, initiator, text, why, whylen) != 0 || mt.conf == NULL)
 		return -1;
 	const char *group = policy_group_name((enum policy_group)mt.group);
-	if (peer_conf_auth(mt.conf, group, out, why, whylen) != 0)
+	struct ike_addr none;
+	memset(&none, 0, sizeof(none));
+	none.family = peer->family;
+	if (peer_conf_auth(pa, mt.conf, group, local ? local : &none, out, why, whylen) != 0)
 		return -1;
 	const struct policy_config *cfg = policy_model_config(m);
 	out->group = mt.group;

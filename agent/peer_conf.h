@@ -9,19 +9,23 @@
 
 #include "ike/ike.h"
 #include "kernel/kernel.h"
+#include "peer_auth.h"
 #include "policy/model.h"
 
-/* Fills *out for peer (out->group is the enum policy_group). Returns 0, or
- * -1 with a sentence in why: the peer is refused. */
-int peer_conf_from_model(const struct policy_model *m, const struct kernel_addr *peer, bool initiator,
-			 struct ike_peer_conf *out, char *why, size_t whylen);
+/* Fills *out for peer (out->group is the enum policy_group), with our
+ * credentials from pa (NULL: none loaded, only NULL auth possible); local
+ * (may be NULL) is the address we negotiate from. Returns 0, or -1 with a
+ * sentence in why: the peer is refused. */
+int peer_conf_from_model(const struct policy_model *m, const struct peer_auth *pa, const struct ike_addr *local,
+			 const struct kernel_addr *peer, bool initiator, struct ike_peer_conf *out, char *why,
+			 size_t whylen);
 
 /* ike.retransmit.timeout is the first retransmission and doubles with each
  * of ike.retransmit.tries: the whole time given to an answer, in ms. */
 uint64_t peer_conf_retransmit_budget(const struct policy_config *cfg);
 
-/* "null", "cert", "dnssec": the authentication peer_conf_from_model picks
- * for a group (the first the engine can do), "none" when there is none. */
+/* "null", "cert", "dnssec": the group's preferred authentication, "none"
+ * when there is none. */
 const char *peer_conf_auth_name(const struct policy_group_conf *g);
 
 #endif

@@ -88,12 +88,13 @@ static void test_private_or_clear_null(void **state)
 	struct ike_peer_conf pc;
 	char why[256] = "";
 	struct kernel_addr p = addr("192.0.2.2");
-	assert_int_equal(peer_conf_from_model(model, &p, true, &pc, why, sizeof(why)), 0);
+	assert_int_equal(peer_conf_from_model(model, NULL, NULL, &p, true, &pc, why, sizeof(why)), 0);
 	assert_int_equal(pc.group, POLICY_GROUP_PRIVATE_OR_CLEAR);
 	assert_int_equal(pc.our_auth, IKE_AUTH_NULL);
 	assert_int_equal(pc.our_id_type, IKE_ID_NULL);
 	assert_true(pc.accept_null);
-	assert_false(pc.accept_sig);
+	/* The group lists cert too (node.cert is set): a peer's certificate counts. */
+	assert_true(pc.accept_sig);
 	assert_false(pc.transport);
 	assert_int_equal(pc.n_ike, 2);
 	assert_int_equal(pc.ike[0].encr, 20); /* AES-GCM-16 */
@@ -111,7 +112,7 @@ static void test_private_or_clear_null(void **state)
 	/* 1 s, then 2 s, then 4 s before giving up. */
 	assert_int_equal(peer_conf_retransmit_budget(policy_model_config(model)), 7000);
 	struct kernel_addr p6 = addr("2001:db8:1::2");
-	assert_int_equal(peer_conf_from_model(model, &p6, false, &pc, why, sizeof(why)), 0);
+	assert_int_equal(peer_conf_from_model(model, NULL, NULL, &p6, false, &pc, why, sizeof(why)), 0);
 	assert_int_equal(pc.group, POLICY_GROUP_PRIVATE_OR_CLEAR);
 }
 
@@ -121,9 +122,9 @@ static void test_clear_or_private_answers_only(void **state)
 	struct ike_peer_conf pc;
 	char why[256] = "";
 	struct kernel_addr p = addr("203.0.113.5");
-	assert_int_equal(peer_conf_from_model(model, &p, false, &pc, why, sizeof(why)), 0);
+	assert_int_equal(peer_conf_from_model(model, NULL, NULL, &p, false, &pc, why, sizeof(why)), 0);
 	assert_true(pc.transport);
-	assert_int_equal(peer_conf_from_model(model, &p, true, &pc, why, sizeof(why)), -1);
+	assert_int_equal(peer_conf_from_model(model, NULL, NULL, &p, true, &pc, why, sizeof(why)), -1);
 	assert_non_null(strstr(why, "never initiates"));
 }
 
@@ -133,19 +134,19 @@ static void test_refused(void **state)
 	struct ike_peer_conf pc;
 	char why[256] = "";
 	struct kernel_addr p = addr("192.0.2.7");
-	assert_int_equal(peer_conf_from_model(model, &p, false, &pc, why, sizeof(why)), -1);
+	assert_int_equal(peer_conf_from_model(model, NULL, NULL, &p, false, &pc, why, sizeof(why)), -1);
 	assert_string_equal(why, "192.0.2.7 is in the clear group: never negotiated");
 	p = addr("192.0.2.9");
-	assert_int_equal(peer_conf_from_model(model, &p, false, &pc, why, sizeof(why)), -1);
+	assert_int_equal(peer_conf_from_model(model, NULL, NULL, &p, false, &pc, why, sizeof(why)), -1);
 	assert_string_equal(why, "192.0.2.9 is in the block group: all traffic dropped");
 	p = addr("2001:db8:99::1");
-	assert_int_equal(peer_conf_from_model(model, &p, true, &pc, why, sizeof(why)), -1);
+	assert_int_equal(peer_conf_from_model(model, NULL, NULL, &p, true, &pc, why, sizeof(why)), -1);
 	assert_string_equal(why, "2001:db8:99::1 is in no policy group");
 	p = addr("198.51.100.4");
-	assert_int_equal(peer_conf_from_model(model, &p, true, &pc, why, sizeof(why)), -1);
-	assert_string_equal(why, "group private: certificate authentication is not wired yet");
+	assert_int_equal(peer_conf_from_model(model, NULL, NULL, &p, true, &pc, why, sizeof(why)), -1);
+	assert_string_equal(why, "group private: certificate authentication needs the node certificate (node.cert)");
 	p = addr("192.0.2.1");
-	assert_int_equal(peer_conf_from_model(model, &p, true, &pc, why, sizeof(why)), -1);
+	assert_int_equal(peer_conf_from_model(model, NULL, NULL, &p, true, &pc, why, sizeof(why)), -1);
 	assert_string_equal(why, "192.0.2.1 is one of our own addresses");
 }
 
