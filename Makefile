@@ -7,7 +7,7 @@ BUILD ?= build
 CHECK_BUILD ?= build/check
 GENERATOR ?= Ninja
 CTEST_ARGS ?=
-DEMO ?= esp-selftest
+DEMO ?= ping-oe-null
 
 .PHONY: all deps build check demo clean
 
