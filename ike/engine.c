@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "engine_int.h"
+#include "ike/ike_names.h"
 
 uint64_t eng_now(struct ike_engine *e)
 {
@@ -595,6 +596,29 @@ static void eng_input_sa(struct ike_sa *sa, uint8_t *buf, size_t len, const stru
 	free(plain);
 }
 
+void eng_drop(struct ike_engine *e, const struct ike_addr *peer, const char *why)
+{
+	e->cnt.dropped_malformed++;
+	unsigned h = 0;
+	for (size_t i = 0; i < eng_addr_len(peer); i++)
+		h = h * 31 + peer->ip[i];
+	struct eng_droplog *d = &e->droplog[h % ENG_DROPLOG];
+	uint64_t now = eng_now(e);
+	if (eng_addr_eq(&d->peer, peer) && d->last_ms != 0 && now - d->last_ms < ENG_DROPLOG_MS) {
+		d->suppressed++;
+		return;
+	}
+	char a[64];
+	ike_addr_format(peer, a, sizeof(a));
+	if (eng_addr_eq(&d->peer, peer) && d->suppressed > 0)
+		eng_log(e, IKE_LOG_INFO, "%s: message dropped: %s (and %u more in the last minute)", a, why, d->suppressed);
+	else
+		eng_log(e, IKE_LOG_INFO, "%s: message dropped: %s", a, why);
+	d->peer = *peer;
+	d->last_ms = now ? now : 1;
+	d->suppressed = 0;
+}
+
 void ike_input(struct ike_engine *e, const uint8_t *buf, size_t len, const struct ike_addr *from,
 	       const struct ike_addr *to)
 {
@@ -611,9 +635,15 @@ void ike_input(struct ike_engine *e, const uint8_t *buf, size_t len, const struc
 	memcpy(copy, buf, len);
 	int r = ike_msg_parse(copy, len, m);
 	if (r != 0) {
-		e->cnt.dropped_malformed++;
-		if (r == IKE_N_INVALID_MAJOR_VERSION && len >= IKE_HDR_LEN && !(copy[19] & IKE_FLAG_R))
-			eng_log(e, IKE_LOG_DEBUG, "IKE version %u from a peer: not supported", copy[17] >> 4);
+		/* An IKE_SA_INIT request learns why (RFC 7296 2.21.1); others are
+		 * dropped: without keys, an answer could not be trusted anyway. */
+		if (r > 0 && m->hdr.exchange == IKE_EXCH_IKE_SA_INIT && !(m->hdr.flags & IKE_FLAG_R) &&
+		    m->hdr.spi_i != 0 && m->hdr.spi_r == 0) {
+			uint8_t t = m->unsupported_type;
+			eng_send_bare_notify(e, &m->hdr, (uint16_t)r, r == IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD ? &t : NULL,
+					     r == IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD ? 1 : 0, to, from);
+		}
+		eng_drop(e, from, r > 0 ? ike_name_notify((uint16_t)r) : "unparsable");
 		goto out;
 	}
 	bool from_initiator = (m->hdr.flags & IKE_FLAG_I) != 0;

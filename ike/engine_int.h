@@ -104,8 +104,18 @@ struct ike_sa {
 	uint64_t created_ms, established_ms, last_rx_ms, expire_ms, rekey_ms, liveness_next;
 };
 
+/* Logs of dropped input: at most one line per peer per minute. */
+#define ENG_DROPLOG 64
+#define ENG_DROPLOG_MS 60000
+struct eng_droplog {
+	struct ike_addr peer;
+	uint64_t last_ms;
+	unsigned suppressed;
+};
+
 struct ike_engine {
 	struct ike_env env;
+	struct eng_droplog droplog[ENG_DROPLOG];
 	struct ike_engine_conf conf;
 	struct ike_sa *hash[ENG_HASH];
 	struct ike_sa *all;
@@ -117,6 +127,8 @@ struct ike_engine {
 };
 
 /* engine.c */
+/* Counts a dropped message from peer and logs why, rate limited per peer. */
+void eng_drop(struct ike_engine *e, const struct ike_addr *peer, const char *why);
 /* A fresh, unused, non-zero local IKE SPI. */
 int eng_new_spi(struct ike_engine *e, uint64_t *spi);
 /* The first notify of that type in m, or NULL. */

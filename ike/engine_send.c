@@ -214,6 +214,8 @@ void eng_send_bare_notify(struct ike_engine *e, const struct ike_hdr *req, uint1
 	struct ike_hdr h = *req;
 	h.flags = IKE_FLAG_R;
 	h.spi_r = 0;
+	h.major = IKE_MAJOR_VERSION;
+	h.minor = 0;
 	struct ike_wr wr;
 	struct ike_build b;
 	struct ike_notify n;
