@@ -312,6 +312,46 @@ static void test_init_bitflips(void **state)
 	exch_queue_clear(w);
 }
 
+/* A request the responder cannot parse learns why: an unknown critical
+ * payload gets UNSUPPORTED_CRITICAL_PAYLOAD with the type, an IKE 3.0
+ * request INVALID_MAJOR_VERSION; neither leaves state behind. */
+static void test_init_refusal_notifies(void **state)
+{
+	struct exch_world *w = *state;
+	static uint8_t buf[4096];
+	struct ike_msg m;
+	int i;
+
+	exch_start(w);
+	assert_int_equal(exch_initiate(w, EXCH_A), 0);
+	i = exch_trace_find(w, EXCH_A, IKE_EXCH_IKE_SA_INIT, 0, 0);
+	size_t len = w->trace[i].len;
+	assert_true(len <= sizeof(buf));
+	exch_queue_clear(w);
+	exch_side_free_engine(w, EXCH_A);
+	memcpy(buf, w->trace[i].buf, len);
+	buf[16] = 200;   /* the first payload claims an unknown type ... */
+	buf[29] |= 0x80; /* ... and is critical */
+	exch_inject(w, EXCH_B, buf, len);
+	int j = exch_trace_find(w, EXCH_B, IKE_EXCH_IKE_SA_INIT, 1, 0);
+	assert_true(j >= 0);
+	assert_int_equal(ike_msg_parse(w->trace[j].buf, w->trace[j].len, &m), 0);
+	assert_int_equal(m.n_notify, 1);
+	assert_int_equal(m.notify[0].type, IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD);
+	assert_int_equal(m.notify[0].data.len, 1);
+	assert_int_equal(m.notify[0].data.ptr[0], 200);
+	memcpy(buf, w->trace[i].buf, len);
+	buf[17] = 0x30;
+	exch_inject(w, EXCH_B, buf, len);
+	j = exch_trace_find(w, EXCH_B, IKE_EXCH_IKE_SA_INIT, 1, 1);
+	assert_true(j >= 0);
+	assert_int_equal(ike_msg_parse(w->trace[j].buf, w->trace[j].len, &m), 0);
+	assert_int_equal(m.hdr.major, 2);
+	assert_int_equal(m.notify[0].type, IKE_N_INVALID_MAJOR_VERSION);
+	assert_int_equal(exch_sa_count(w, EXCH_B), 0);
+	exch_queue_clear(w);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, exch_setup, exch_teardown)
@@ -322,6 +362,7 @@ int main(void)
 		T(test_malformed),
 		T(test_wrong_spi_and_tampered),
 		T(test_init_bitflips),
+		T(test_init_refusal_notifies),
 	};
 #undef T
 
