@@ -1,0 +1,137 @@
+# Running swanmeshd nodes in lab hosts, and the checks scenarios share.
+# Each node has its files under $LAB_WORK/HOST: swanmesh.yaml, policies/,
+# ctl (control socket), ctl.pid, swanmeshd.log.
+
+SM_BIN=$LAB_BUILD/agent/swanmesh
+SMD_BIN=$LAB_BUILD/agent/swanmeshd
+
+# sm_config HOST ADDRESSES [YAML]: writes HOST's configuration; ADDRESSES is
+# the node.addresses list (comma separated), YAML is appended as it is.
+sm_config() {
+	local h=$1 addrs=$2 extra=${3:-} w=$LAB_WORK/$1
+	mkdir -p "$w/policies"
+	cat >"$w/swanmesh.yaml" <<YAML
+node:
+  policy-dir: $w/policies
+  control-socket: $w/ctl
+  addresses: [$addrs]
+log:
+  level: debug
+$extra
+YAML
+}
+
+# sm_group HOST GROUP CIDR...: writes one group file of HOST.
+sm_group() {
+	local h=$1 g=$2; shift 2
+	printf '%s\n' "$@" >"$LAB_WORK/$h/policies/$g"
+}
+
+# sm_start HOST: starts swanmeshd in HOST (log appended to swanmeshd.log)
+# and waits for its control socket.
+sm_start() {
+	local h=$1 w=$LAB_WORK/$1 i
+	rm -f "$w/ctl"
+	grep -qxF "$w/swanmeshd.log" "$LAB_LOGS_FILE" 2>/dev/null || lab_log "$w/swanmeshd.log"
+	lab_exec "$h" "$SMD_BIN" --config "$w/swanmesh.yaml" --foreground --debug >>"$w/swanmeshd.log" 2>&1 &
+	for i in $(seq 1 150); do
+		[ -S "$w/ctl" ] && lab_exec "$h" "$SM_BIN" --ctl "$w/ctl" ping >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	echo "swanmeshd on $h did not serve its control socket"
+	return 1
+}
+
+# sm_pid HOST: the daemon's pid (from its PID file).
+sm_pid() { cat "$LAB_WORK/$1/ctl.pid" 2>/dev/null; }
+
+# sm_kill HOST SIGNAL: signals the daemon and waits until it is gone.
+sm_kill() {
+	local p i
+	p=$(sm_pid "$1") || return 1
+	[ -n "$p" ] || return 1
+	kill "-$2" "$p" 2>/dev/null || return 1
+	for i in $(seq 1 100); do kill -0 "$p" 2>/dev/null || return 0; sleep 0.1; done
+	return 1
+}
+
+# sm_stop_all HOST...: SIGTERM to every daemon still running (post).
+sm_stop_all() {
+	local h p
+	for h in "$@"; do p=$(sm_pid "$h") && [ -n "$p" ] && kill -TERM "$p" 2>/dev/null; done
+	return 0
+}
+
+# sm HOST ARGS...: the CLI against HOST's daemon.
+sm() { local h=$1; shift; lab_exec "$h" "$SM_BIN" --config "$LAB_WORK/$h/swanmesh.yaml" "$@"; }
+
+# wait_for SECONDS CMD...: until CMD succeeds (tunnels come and go asynchronously).
+wait_for() {
+	local n=$(($1 * 10)) i; shift
+	for i in $(seq 1 "$n"); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
+	return 1
+}
+
+has_tunnel() { sm "$1" trafficstatus | grep -q -- "\\.\\.\\.$2, type=ESP"; }
+no_tunnel() { ! has_tunnel "$@"; }
+# tunnel_count HOST: established Child SAs in HOST's trafficstatus.
+tunnel_count() { sm "$1" trafficstatus | grep -c ', type=ESP' || true; }
+
+# first_reply_ms PING-OUTPUT: the round-trip time of icmp_seq=1 (ping measures
+# it itself), integer milliseconds; nothing when the first request got no reply.
+first_reply_ms() { printf '%s\n' "$1" | sed -n 's/.*icmp_seq=1 .*time=\([0-9.]*\) ms.*/\1/p' | head -n1 | cut -d. -f1; }
+
+# ping_first_within MS HOST ARGS...: ping (ARGS) from HOST; passes when every
+# request got its reply and the first reply came within MS milliseconds.
+# Give ping its source (-I ADDRESS): without one it first connects a UDP
+# socket to find it, and that connect alone is trapped and starts the
+# negotiation before the first echo request.
+ping_first_within() {
+	local ms=$1 out t; shift
+	out=$(lab_exec "$@" 2>&1)
+	printf '%s\n' "$out"
+	printf '%s\n' "$out" | grep -Eq '^([0-9]+) packets transmitted, \1 received' || return 1
+	t=$(first_reply_ms "$out")
+	[ -n "$t" ] && [ "$t" -lt "$ms" ]
+}
+
+# capture_start HOST NAME FILTER...: tcpdump on HOST's eth0 into
+# $LAB_WORK/NAME.pcap; returns once tcpdump listens.
+capture_start() {
+	local h=$1 n=$2 i; shift 2
+	rm -f "$LAB_WORK/$n.pcap" "$LAB_WORK/$n.err"
+	lab_exec "$h" tcpdump -i eth0 -n -U -Z root -w "$LAB_WORK/$n.pcap" "$@" 2>"$LAB_WORK/$n.err" &
+	echo $! >"$LAB_WORK/$n.pid"
+	for i in $(seq 1 100); do grep -q "listening on" "$LAB_WORK/$n.err" 2>/dev/null && return 0; sleep 0.1; done
+	echo "tcpdump on $h did not start: $(cat "$LAB_WORK/$n.err")"
+	return 1
+}
+
+# capture_stop NAME: stops the capture (its packets are flushed to the file).
+capture_stop() {
+	local p i
+	p=$(cat "$LAB_WORK/$1.pid") || return 1
+	kill -INT "$p" 2>/dev/null
+	for i in $(seq 1 50); do kill -0 "$p" 2>/dev/null || return 0; sleep 0.1; done
+	return 1
+}
+
+# capture_count NAME FILTER...: packets of the capture matching FILTER.
+capture_count() {
+	local n=$1; shift
+	tcpdump -n -r "$LAB_WORK/$n.pcap" "$@" 2>/dev/null | wc -l
+}
+# capture_none NAME FILTER...: passes when no captured packet matches
+# (and the capture file is there, so a missing capture cannot pass).
+capture_none() {
+	local n=$1 c; shift
+	[ -s "$LAB_WORK/$n.pcap" ] || { echo "no capture file $LAB_WORK/$n.pcap"; return 1; }
+	c=$(capture_count "$n" "$@")
+	tcpdump -n -r "$LAB_WORK/$n.pcap" "$@" 2>/dev/null | head -n 5
+	[ "$c" -eq 0 ]
+}
+# capture_some NAME FILTER...: passes when some captured packet matches.
+capture_some() {
+	local n=$1; shift
+	[ "$(capture_count "$n" "$@")" -gt 0 ]
+}
