@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cert.h>
 #include <keyhi.h>
@@ -14,6 +15,7 @@
 #include "cert_verify.h"
 #include "dns_ipseckey.h"
 #include "ike/ike_consts.h"
+#include "log.h"
 
 /* One DNSSEC lookup under way. */
 struct peer_auth_query {
@@ -25,6 +27,8 @@ struct peer_auth_query {
 	bool answered;
 	SECKEYPublicKey *key;
 	char why[256];
+	char addr[64];                /* the peer, for the log */
+	uint64_t start_us;
 	struct peer_auth_query *next;
 };
 
@@ -232,9 +236,30 @@ static void peer_auth_unlink(struct peer_auth *pa, struct peer_auth_query *q)
 		}
 }
 
+static uint64_t peer_auth_now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* One line per answer: where the key came from and how long it took. */
+static void peer_auth_dns_log(const struct peer_auth_query *q, const SECKEYPublicKey *key, const char *why)
+{
+	uint64_t us = peer_auth_now_us() - q->start_us;
+	if (key != NULL)
+		log_debug("%s: key from a DNSSEC-validated IPSECKEY record (%s, %llu.%03llu ms)", q->addr,
+			  q->in_call ? "swanmesh cache" : "looked up", (unsigned long long)(us / 1000),
+			  (unsigned long long)(us % 1000));
+	else
+		log_debug("%s: IPSECKEY lookup refused after %llu ms: %s", q->addr, (unsigned long long)(us / 1000),
+			  why ? why : "no IPSECKEY");
+}
+
 static void peer_auth_dns_done(void *ctx, SECKEYPublicKey *key, const char *why)
 {
 	struct peer_auth_query *q = ctx;
+	peer_auth_dns_log(q, key, why);
 	if (q->in_call) {
 		/* From the cache, inside the lookup: answered synchronously. */
 		q->answered = true;
@@ -256,7 +281,9 @@ static int peer_auth_by_dns(struct peer_auth *pa, const struct ike_peer_auth_req
 	struct peer_auth_query *q = calloc(1, sizeof(*q));
 	if (q == NULL)
 		return peer_auth_fail(why, whylen, "%s", "out of memory");
-	*q = (struct peer_auth_query){ .pa = pa, .token = req->token, .done = done, .ctx = ctx, .in_call = true };
+	*q = (struct peer_auth_query){ .pa = pa, .token = req->token, .done = done, .ctx = ctx, .in_call = true,
+				       .start_us = peer_auth_now_us() };
+	snprintf(q->addr, sizeof(q->addr), "%s", addr);
 	q->next = pa->queries;
 	pa->queries = q;
 	int r;
