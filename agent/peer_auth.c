@@ -272,12 +272,33 @@ static void peer_auth_dns_done(void *ctx, SECKEYPublicKey *key, const char *why)
 	free(q);
 }
 
+/* The IDs a DNS-published key can speak for: the address the peer
+ * negotiates from (its reverse zone), or an FQDN (its own zone). */
+static int peer_auth_dns_id(const struct ike_peer_auth_req *req, const char *addr, char *why, size_t whylen)
+{
+	int af = req->id_type == IKE_ID_IPV4_ADDR ? AF_INET : req->id_type == IKE_ID_IPV6_ADDR ? AF_INET6 : 0;
+	char id[64];
+	if (req->id_type == IKE_ID_FQDN)
+		return 0;
+	if (af == 0)
+		return peer_auth_fail(why, whylen, "ID type %u cannot be authenticated by DNSSEC (an IP address or "
+				      "FQDN ID is needed)", req->id_type);
+	if (req->id_len != (af == AF_INET ? 4u : 16u) || inet_ntop(af, req->id, id, sizeof(id)) == NULL)
+		return peer_auth_fail(why, whylen, "%s", "malformed IP address ID");
+	if (strcmp(id, addr) != 0)
+		return peer_auth_fail(why, whylen, "ID %s is not the address the peer negotiates from (%s): the "
+				      "IPSECKEY record of a reverse zone speaks only for its own address", id, addr);
+	return 0;
+}
+
 static int peer_auth_by_dns(struct peer_auth *pa, const struct ike_peer_auth_req *req, SECKEYPublicKey **key,
 			    char *why, size_t whylen, peer_auth_done_cb done, void *ctx)
 {
 	char addr[64];
 	if (inet_ntop(req->peer->family == AF_INET6 ? AF_INET6 : AF_INET, req->peer->ip, addr, sizeof(addr)) == NULL)
 		return peer_auth_fail(why, whylen, "%s", "bad peer address");
+	if (peer_auth_dns_id(req, addr, why, whylen) != 0)
+		return -1;
 	struct peer_auth_query *q = calloc(1, sizeof(*q));
 	if (q == NULL)
 		return peer_auth_fail(why, whylen, "%s", "out of memory");
