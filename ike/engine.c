@@ -671,8 +671,10 @@ void ike_input(struct ike_engine *e, const uint8_t *buf, size_t len, const struc
 		e->cnt.dropped_malformed++;
 		goto out;
 	}
-	/* The peer may have moved ports (NAT): answer where it spoke from. */
+	/* The peer may have moved ports (NAT, or floating to 4500 as strongSwan
+	 * does): answer where it spoke from, from where it spoke to. */
 	sa->peer.port = from->port;
+	sa->local.port = to->port;
 	eng_input_sa(sa, copy, len, m);
 out:
 	free(m);
