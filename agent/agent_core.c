@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "ike/crypto_nss.h"
 #include "ike_bridge.h"
+#include "larval.h"
 #include "log.h"
 #include "ndp_bypass.h"
 #include "peer_conf.h"
@@ -161,6 +162,11 @@ static int agent_core_kernel(struct agent_core *c, char *why, size_t whylen)
 	if (st.sas_removed || st.policies_removed)
 		log_info("removed %u SAs and %u policies left by an earlier run (kept %u group policies)", st.sas_removed,
 			 st.policies_removed, st.policies_kept);
+	unsigned larval = 0;
+	if (larval_retire_stale(c->k, &larval, &err) != 0)
+		log_warn("cannot list the kernel's SAs for pending ACQUIREs: %s", err.msg);
+	else if (larval > 0)
+		log_info("retired %u pending ACQUIREs of an earlier run: their held packets trap again", larval);
 	const struct policy_plan *plan = policy_model_plan(c->model);
 	if (agent_core_has_traps(plan) && kernel_hold_enable(30, &err) != 0) {
 		snprintf(why, whylen, "cannot make the kernel hold trapped packets: %s", err.msg);

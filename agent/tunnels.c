@@ -9,6 +9,7 @@
 
 #include "addr_conv.h"
 #include "esp_algs.h"
+#include "larval.h"
 
 #define TUNNEL_NAT_PORT 4500
 
@@ -183,6 +184,10 @@ int tunnel_install(struct tunnel_table *t, const struct ike_child_info *c, const
 	/* The tunnel stands; a failed release only delays the held packets. */
 	if (nholding > 0)
 		kernel_hold_release(t->k, holding, nholding, NULL);
+	/* The ACQUIRE's larval state would outlive the tunnel and mute the
+	 * trap once the tunnel goes (larval.h). A rekey has none. */
+	if (sibling == NULL)
+		larval_retire(t->k, &x->info.local, &x->info.peer, NULL);
 	return 0;
 }
 

@@ -95,12 +95,15 @@ ping_first_within() {
 	[ -n "$t" ] && [ "$t" -lt "$ms" ]
 }
 
-# capture_start HOST NAME FILTER...: tcpdump on HOST's eth0 into
-# $LAB_WORK/NAME.pcap; returns once tcpdump listens.
+# capture_start HOST NAME FILTER...: tcpdump of HOST's wire (its veth end on
+# the lab bridge, in the guest's root namespace) into $LAB_WORK/NAME.pcap;
+# returns once tcpdump listens. Not inside HOST: there a capture on eth0
+# also shows the packets the kernel decrypted from tunnel-mode ESP, as if
+# they had come in clear.
 capture_start() {
 	local h=$1 n=$2 i; shift 2
 	rm -f "$LAB_WORK/$n.pcap" "$LAB_WORK/$n.err"
-	lab_exec "$h" tcpdump -i eth0 -n -U -Z root -w "$LAB_WORK/$n.pcap" "$@" 2>"$LAB_WORK/$n.err" &
+	tcpdump -i "v-$h" -n -U -Z root -w "$LAB_WORK/$n.pcap" "$@" 2>"$LAB_WORK/$n.err" &
 	echo $! >"$LAB_WORK/$n.pid"
 	for i in $(seq 1 100); do grep -q "listening on" "$LAB_WORK/$n.err" 2>/dev/null && return 0; sleep 0.1; done
 	echo "tcpdump on $h did not start: $(cat "$LAB_WORK/$n.err")"
