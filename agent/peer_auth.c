@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include <cert.h>
+#include <certdb.h>
 #include <keyhi.h>
 #include <pk11pub.h>
 
@@ -16,6 +17,8 @@
 #include "dns_ipseckey.h"
 #include "ike/ike_consts.h"
 #include "log.h"
+
+#define PEER_AUTH_MAX_CAS 16
 
 /* One DNSSEC lookup under way. */
 struct peer_auth_query {
@@ -41,6 +44,8 @@ struct peer_auth {
 	char node_id[256];
 	struct dns_ipseckey *dns;
 	struct peer_auth_query *queries;
+	uint8_t certreq[PEER_AUTH_MAX_CAS * 20]; /* SHA-1 of each trusted CA's SPKI */
+	size_t certreq_len;
 };
 
 __attribute__((format(printf, 3, 4))) static int peer_auth_fail(char *why, size_t whylen, const char *fmt, ...)
@@ -86,6 +91,32 @@ static int peer_auth_load_cert(struct peer_auth *pa, const char *nick, char *why
 	return 0;
 }
 
+/* The CERTREQ we send (RFC 7296 3.7): the CAs trusted for peer
+ * authentication (trust C), as SHA-1 hashes of their SubjectPublicKeyInfo. */
+static void peer_auth_certreq(struct peer_auth *pa)
+{
+	CERTCertList *list = PK11_ListCerts(PK11CertListCA, NULL);
+	if (list == NULL)
+		return;
+	for (CERTCertListNode *n = CERT_LIST_HEAD(list); !CERT_LIST_END(n, list); n = CERT_LIST_NEXT(n)) {
+		CERTCertTrust trust;
+		if (pa->certreq_len + 20 > sizeof(pa->certreq))
+			break;
+		if (CERT_GetCertTrust(n->cert, &trust) != SECSuccess || !(trust.sslFlags & CERTDB_TRUSTED_CA))
+			continue;
+		SECKEYPublicKey *pub = CERT_ExtractPublicKey(n->cert);
+		SECItem *spki = pub ? SECKEY_EncodeDERSubjectPublicKeyInfo(pub) : NULL;
+		if (spki != NULL &&
+		    PK11_HashBuf(SEC_OID_SHA1, pa->certreq + pa->certreq_len, spki->data, (PRInt32)spki->len) == SECSuccess)
+			pa->certreq_len += 20;
+		if (spki != NULL)
+			SECITEM_FreeItem(spki, PR_TRUE);
+		if (pub != NULL)
+			SECKEY_DestroyPublicKey(pub);
+	}
+	CERT_DestroyCertList(list);
+}
+
 static int peer_auth_dns(struct peer_auth *pa, uv_loop_t *loop, const struct policy_config *cfg, char *why,
 			 size_t whylen)
 {
@@ -117,6 +148,7 @@ int peer_auth_new(uv_loop_t *loop, const struct policy_config *cfg, struct peer_
 	if (pa == NULL)
 		return peer_auth_fail(why, whylen, "%s", "out of memory");
 	snprintf(pa->node_id, sizeof(pa->node_id), "%s", cfg->node_id ? cfg->node_id : "auto");
+	peer_auth_certreq(pa);
 	if ((cfg->cert != NULL && peer_auth_load_cert(pa, cfg->cert, why, whylen) != 0) ||
 	    (cfg->dnssec_enabled && peer_auth_dns(pa, loop, cfg, why, whylen) != 0)) {
 		peer_auth_free(pa);
@@ -200,6 +232,10 @@ int peer_auth_fill(const struct peer_auth *pa, const struct policy_group_conf *g
 	bool cert = peer_auth_has(g, POLICY_AUTH_CERT), dnssec = peer_auth_has(g, POLICY_AUTH_DNSSEC);
 	out->accept_null = peer_auth_has(g, POLICY_AUTH_NULL);
 	out->accept_sig = cert || dnssec;
+	if (cert && pa != NULL) {
+		out->certreq = pa->certreq;
+		out->certreq_len = pa->certreq_len;
+	}
 	if (g->nauth == 0)
 		return peer_auth_fail(why, whylen, "%s", "the group has no usable authentication (no node.cert and no auth: list)");
 	enum policy_auth first = (enum policy_auth)g->auth[0];

@@ -11,8 +11,6 @@
 #include "esp_algs.h"
 #include "larval.h"
 
-#define TUNNEL_NAT_PORT 4500
-
 struct tunnel {
 	struct tunnel_info info;
 	struct kernel_policy pol[3]; /* out, in, fwd (tunnel mode) */
@@ -76,8 +74,9 @@ static int tunnel_sa(const struct ike_child_info *c, bool in, uint32_t reqid, st
 	sa->esn = c->esn;
 	sa->replay_window = c->esn ? 128 : 32;
 	sa->hard.add_seconds = c->lifetime_ms / 1000;
-	/* The IKE SA floated to 4500 (NAT): ESP goes in UDP on the same ports. */
-	if (c->local.port == TUNNEL_NAT_PORT || c->peer.port == TUNNEL_NAT_PORT) {
+	/* A NAT between us (the engine's NAT detection): ESP goes in UDP on the
+	 * IKE ports. A peer that merely moved to 4500 (MOBIKE) sends plain ESP. */
+	if (c->encap) {
 		sa->encap = true;
 		sa->encap_sport = src->port;
 		sa->encap_dport = dst->port;

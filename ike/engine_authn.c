@@ -129,7 +129,7 @@ void eng_authn_id_text(uint8_t type, const uint8_t *data, size_t len, char *out,
 		return;
 	}
 	case IKE_ID_DER_ASN1_DN: {
-		/* The subject as operators read it: "CN=west, O=Fleet". */
+		/* The subject as NSS prints it: "CN=west,O=Fleet". */
 		SECItem der = { siBuffer, (unsigned char *)(uintptr_t)data, (unsigned)len };
 		char *dn = len > 0 && len < 65536 ? CERT_DerNameToAscii(&der) : NULL;
 		if (dn != NULL) {

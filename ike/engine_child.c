@@ -84,6 +84,7 @@ int eng_child_install(struct ike_sa *sa, const struct eng_child_new *n)
 	info.peer = sa->peer;
 	info.initiator = sa->initiator;
 	info.transport = n->transport;
+	info.encap = sa->nat;
 	info.spi_in = n->spi_in;
 	info.spi_out = n->spi_out;
 	info.encr = esp->encr;

@@ -71,6 +71,7 @@ struct ike_sa {
 	uint8_t *init_req, *init_resp; /* owned: RealMessage1 and 2 */
 	size_t init_req_len, init_resp_len;
 	bool peer_frag;             /* peer supports IKE fragmentation */
+	bool nat;                   /* NAT detected between us (RFC 7296 2.23) */
 	/* Our requests: one outstanding (window 1). */
 	uint32_t next_msgid;
 	bool req_busy;

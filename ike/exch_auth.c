@@ -37,6 +37,13 @@ static int eng_put_identity(struct ike_sa *sa, struct eng_chain *c)
 		eng_chain_begin(c, IKE_PT_CERT);
 		ike_payload_cert_build(&c->wr, &cert);
 	}
+	if (sa->initiator && sa->conf.accept_sig) {
+		/* The responder's CERTREQ went in IKE_SA_INIT; ours goes here. */
+		struct ike_cert cr = { .encoding = IKE_CERT_X509_SIG,
+				       .data = { sa->conf.certreq, sa->conf.certreq_len } };
+		eng_chain_begin(c, IKE_PT_CERTREQ);
+		ike_payload_cert_build(&c->wr, &cr);
+	}
 	uint8_t method = 0, *data = NULL;
 	size_t dlen = 0;
 	int r = eng_authn_make(sa, body, 4 + idlen, &method, &data, &dlen);

@@ -62,6 +62,43 @@ static void eng_init_notifies(struct ike_sa *sa, struct ike_build *b, uint64_t s
 	}
 }
 
+/* RFC 7296 2.23: the peer's NAT_DETECTION hashes against the addresses and
+ * ports we see (spi_r as the sender used it: 0 in the request). A peer
+ * that sends none does not do NAT traversal. */
+static bool eng_nat_detect(const struct ike_sa *sa, const struct ike_msg *m, uint64_t spi_r)
+{
+	static const uint8_t zero[16];
+	if (memcmp(sa->local.ip, zero, eng_addr_len(&sa->local)) == 0)
+		return false; /* our address is not known here: cannot tell */
+	uint8_t src[20], dst[20];
+	eng_nat_hash(sa->spi_i, spi_r, &sa->peer, src);
+	eng_nat_hash(sa->spi_i, spi_r, &sa->local, dst);
+	bool have_src = false, have_dst = false, src_ok = false, dst_ok = false;
+	for (unsigned i = 0; i < m->n_notify; i++) {
+		const struct ike_notify *n = &m->notify[i];
+		if (n->data.len != 20)
+			continue;
+		if (n->type == IKE_N_NAT_DETECTION_SOURCE_IP) {
+			have_src = true;
+			src_ok |= memcmp(n->data.ptr, src, 20) == 0;
+		} else if (n->type == IKE_N_NAT_DETECTION_DESTINATION_IP) {
+			have_dst = true;
+			dst_ok |= memcmp(n->data.ptr, dst, 20) == 0;
+		}
+	}
+	return have_src && have_dst && (!src_ok || !dst_ok);
+}
+
+/* CERTREQ with the CAs we trust, when we accept signatures. */
+static void eng_put_certreq(const struct ike_sa *sa, struct ike_build *b)
+{
+	if (!sa->conf.accept_sig)
+		return;
+	struct ike_cert cr = { .encoding = IKE_CERT_X509_SIG, .data = { sa->conf.certreq, sa->conf.certreq_len } };
+	ike_build_payload_begin(b, IKE_PT_CERTREQ, 0);
+	ike_payload_cert_build(b->wr, &cr);
+}
+
 static void eng_put_ke_nonce(struct ike_sa *sa, struct ike_build *b, const uint8_t *nonce, size_t nlen)
 {
 	uint8_t pub[512];
@@ -271,6 +308,7 @@ static int eng_init_send_response(struct ike_sa *sa)
 	ike_build_payload_begin(&b, IKE_PT_SA, 0);
 	ike_payload_sa_build(&wr, &sap);
 	eng_put_ke_nonce(sa, &b, sa->nr, sa->nr_len);
+	eng_put_certreq(sa, &b);
 	eng_init_notifies(sa, &b, sa->spi_r);
 	int r = ike_build_finish(&b);
 	struct eng_out o;
@@ -357,6 +395,7 @@ void eng_init_request(struct ike_engine *e, const uint8_t *buf, size_t len, cons
 	memcpy(sa->ni, m->nonce.data.ptr, sa->ni_len);
 	sa->nr_len = ENG_NONCE_LEN;
 	sa->peer_frag = eng_msg_notify(m, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED) != NULL;
+	sa->nat = eng_nat_detect(sa, m, 0);
 	sa->init_req = eng_dup(buf, len);
 	sa->init_req_len = len;
 	if (sa->init_req == NULL || e->env.random(e->env.ctx, sa->nr, sa->nr_len) != 0 ||
@@ -430,6 +469,13 @@ void eng_init_response(struct ike_sa *sa, const uint8_t *buf, size_t len, const 
 	sa->nr_len = m->nonce.data.len;
 	memcpy(sa->nr, m->nonce.data.ptr, sa->nr_len);
 	sa->peer_frag = eng_msg_notify(m, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED) != NULL;
+	sa->nat = eng_nat_detect(sa, m, sa->spi_r);
+	if (sa->nat) {
+		/* RFC 7296 2.23: the rest of the exchange goes to port 4500. */
+		eng_sa_log(sa, IKE_LOG_INFO, "NAT detected: moving to port 4500, ESP in UDP");
+		sa->local.port = 4500;
+		sa->peer.port = 4500;
+	}
 	sa->init_resp = eng_dup(buf, len);
 	sa->init_resp_len = len;
 	if (sa->init_resp == NULL || eng_init_keys(sa, m->ke.data.ptr, m->ke.data.len) != 0) {

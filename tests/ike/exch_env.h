@@ -146,6 +146,7 @@ struct exch_world {
 	exch_send_hook hook;
 	void *hook_arg;
 	bool verbose;                   /* EXCH_VERBOSE set: logs to stderr */
+	bool nat;                       /* A behind a NAT: B sees it as 203.0.113.1 */
 	unsigned long runaway;          /* exch_advance stopped a timer storm */
 	uint64_t event_seq;             /* child_up / child_down counter, both sides */
 };

@@ -94,6 +94,13 @@ static int exch_queue_push(struct exch_world *w, const struct exch_dgram *d)
 	return 0;
 }
 
+/* The NAT's public address that A's packets leave with. */
+static void exch_nat_public(struct ike_addr *a)
+{
+	static const uint8_t pub[4] = { 203, 0, 113, 1 };
+	memcpy(a->ip, pub, 4);
+}
+
 static int exch_addr_eq(const struct ike_addr *a, const struct ike_addr *b)
 {
 	return a->family == b->family && a->port == b->port && memcmp(a->ip, b->ip, 4) == 0;
@@ -108,7 +115,16 @@ int exch_cb_send(void *ctx, const uint8_t *buf, size_t len, const struct ike_add
 	uint8_t *copy;
 
 	s->n_sent++;
-	if (!exch_addr_eq(local, &s->addr) || !exch_addr_eq(peer, &w->side[!s->idx].addr)) {
+	struct ike_addr want_local = s->addr, want_peer = w->side[!s->idx].addr;
+	if (w->nat) {
+		/* A sits behind a NAT: B sees and answers its public address;
+		 * ports may float to 4500. */
+		want_local.port = local->port;
+		want_peer.port = peer->port;
+		if (s->idx == EXCH_B)
+			exch_nat_public(&want_peer);
+	}
+	if (!exch_addr_eq(local, &want_local) || !exch_addr_eq(peer, &want_peer)) {
 		w->n_misrouted++;
 		return 0;
 	}
@@ -188,7 +204,10 @@ static void exch_input(struct exch_world *w, int to, const uint8_t *buf, size_t 
 		w->n_to_freed++;
 		return;
 	}
-	ike_input(dst->e, buf, len, &w->side[!to].addr, &dst->addr);
+	struct ike_addr from = w->side[!to].addr;
+	if (w->nat && to == EXCH_B)
+		exch_nat_public(&from);
+	ike_input(dst->e, buf, len, &from, &dst->addr);
 }
 
 void exch_queue_deliver(struct exch_world *w, unsigned i)

@@ -224,9 +224,45 @@ static void test_modes(void **state)
 	mode_case(false, true, false);
 }
 
+static bool log_has(const struct exch_side *s, const char *text)
+{
+	unsigned n = s->n_log < EXCH_LOG_LINES ? s->n_log : EXCH_LOG_LINES;
+	for (unsigned i = 0; i < n; i++)
+		if (strstr(s->log[i], text) != NULL)
+			return true;
+	return false;
+}
+
+/* RFC 7296 2.23: without a NAT the Child SA is plain ESP on port 500. With
+ * one (B sees A as 203.0.113.1), the hashes differ: A moves to port 4500.
+ * Host-to-host selectors cannot cross the NAT (A proposes its private
+ * address): B refuses them with TS_UNACCEPTABLE, as docs/ike-engine.md says. */
+static void test_nat_detection(void **state)
+{
+	struct exch_world *w = *state;
+
+	exch_start(w);
+	exch_handshake(w);
+	exch_assert_established(w, EXCH_A);
+	assert_false(exch_live_child(&w->side[EXCH_A])->info.encap);
+	assert_false(exch_live_child(&w->side[EXCH_B])->info.encap);
+	assert_int_equal(exch_live_child(&w->side[EXCH_A])->info.local.port, 500);
+	assert_false(log_has(&w->side[EXCH_A], "NAT detected"));
+	assert_int_equal(ike_delete_peer(w->side[EXCH_A].e, &w->side[EXCH_B].addr), 1);
+	exch_advance(w, 2000);
+	w->nat = true;
+	assert_int_equal(exch_initiate(w, EXCH_A), 0);
+	exch_advance(w, 2000);
+	assert_true(log_has(&w->side[EXCH_A], "NAT detected: moving to port 4500"));
+	assert_int_equal(w->n_misrouted, 0);
+	assert_int_equal(exch_live_children(&w->side[EXCH_A]), 0);
+	assert_int_equal(w->side[EXCH_B].fail[w->side[EXCH_B].n_fail - 1].f.notify, IKE_N_TS_UNACCEPTABLE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_nat_detection, exch_setup, exch_teardown),
 		cmocka_unit_test(test_x25519),
 		cmocka_unit_test(test_ecp256),
 		cmocka_unit_test(test_ecp384),

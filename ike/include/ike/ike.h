@@ -58,6 +58,11 @@ struct ike_peer_conf {
 	/* What we accept from the peer. */
 	bool accept_null;               /* RFC 7619 NULL auth */
 	bool accept_sig;                /* signature auth (peer_key decides) */
+	/* CERTREQ sent when accept_sig: SHA-1 hashes of the trusted CAs'
+	 * SubjectPublicKeyInfo, concatenated (RFC 7296 3.7); borrowed like
+	 * our_certs; may be empty ("any certificate"). */
+	const uint8_t *certreq;
+	size_t certreq_len;
 	/* Child SA. */
 	bool transport;                 /* host-to-host transport mode; else tunnel */
 	struct ike_suite ike[IKE_MAX_SUITES], esp[IKE_MAX_SUITES];
@@ -95,6 +100,7 @@ struct ike_child_info {
 	struct ike_addr local, peer;
 	bool initiator;                 /* we initiated the IKE SA */
 	bool transport;
+	bool encap;                     /* a NAT is between us: ESP in UDP on the IKE ports (RFC 3948) */
 	uint32_t spi_in, spi_out;       /* host order */
 	uint16_t encr, key_bits, integ;
 	bool esn;
