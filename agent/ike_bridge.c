@@ -68,7 +68,11 @@ static int ike_bridge_peer_conf(void *ctx, const struct ike_addr *local, const s
 	struct ike_bridge *b = ctx;
 	struct kernel_addr p;
 	addr_conv_ike_to_kernel(peer, &p);
-	return peer_conf_from_model(b->model, b->auth, local, &p, initiator, out, why, whylen);
+	int r = peer_conf_from_model(b->model, b->auth, local, &p, initiator, out, why, whylen);
+	/* Asked at IKE_SA_INIT: the DNS lookup runs in parallel with it. */
+	if (r == 0 && out->group < POLICY_GROUP_COUNT)
+		peer_auth_prefetch(b->auth, &policy_model_config(b->model)->groups[out->group], peer);
+	return r;
 }
 
 /* A DNSSEC answer that came later, on the loop. */

@@ -365,6 +365,23 @@ static int peer_auth_by_dns(struct peer_auth *pa, const struct ike_peer_auth_req
 	return IKE_PENDING;
 }
 
+static void peer_auth_prefetch_done(void *ctx, SECKEYPublicKey *key, const char *why)
+{
+	(void)ctx;
+	(void)why; /* IKE_AUTH asks again and reports the reason */
+	if (key != NULL)
+		SECKEY_DestroyPublicKey(key);
+}
+
+void peer_auth_prefetch(struct peer_auth *pa, const struct policy_group_conf *g, const struct ike_addr *peer)
+{
+	char addr[64];
+	if (pa == NULL || pa->dns == NULL || !peer_auth_has(g, POLICY_AUTH_DNSSEC) ||
+	    inet_ntop(peer->family == AF_INET6 ? AF_INET6 : AF_INET, peer->ip, addr, sizeof(addr)) == NULL)
+		return;
+	dns_ipseckey_lookup_address(pa->dns, addr, peer_auth_prefetch_done, NULL);
+}
+
 int peer_auth_peer_key(struct peer_auth *pa, const struct policy_group_conf *g, const struct ike_peer_auth_req *req,
 		       SECKEYPublicKey **key, char *why, size_t whylen, peer_auth_done_cb done, void *ctx)
 {

@@ -39,7 +39,12 @@ typedef void (*peer_auth_done_cb)(void *ctx, uint64_t token, SECKEYPublicKey *ke
 int peer_auth_peer_key(struct peer_auth *pa, const struct policy_group_conf *g, const struct ike_peer_auth_req *req,
 		       SECKEYPublicKey **key, char *why, size_t whylen, peer_auth_done_cb done, void *ctx);
 
-/* "CN=west, O=Fleet" of the node certificate, or NULL. */
+/* Starts the peer's IPSECKEY lookup (by its address) while IKE_SA_INIT
+ * runs, for groups with dnssec auth: the answer waits in the cache for
+ * IKE_AUTH. Nothing happens for other groups. */
+void peer_auth_prefetch(struct peer_auth *pa, const struct policy_group_conf *g, const struct ike_addr *peer);
+
+/* "CN=west,O=Fleet" of the node certificate, or NULL. */
 const char *peer_auth_subject(const struct peer_auth *pa);
 
 #endif
