@@ -43,6 +43,28 @@ static uint16_t ts_port(const struct ike_ts *t)
 	return t->start_port == t->end_port ? t->start_port : 0;
 }
 
+/* What child_up and child_down say of child c; no keys. */
+static void eng_child_info(const struct ike_sa *sa, const struct eng_child *c, struct ike_child_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->serial = c->serial;
+	info->ike_serial = sa->serial;
+	info->group = sa->conf.group;
+	info->local = sa->local;
+	info->peer = sa->peer;
+	info->initiator = sa->initiator;
+	info->transport = c->transport;
+	info->encap = sa->nat;
+	info->spi_in = c->spi_in;
+	info->spi_out = c->spi_out;
+	info->encr = c->esp.encr;
+	info->key_bits = c->esp.key_bits;
+	info->integ = c->esp.integ;
+	info->lifetime_ms = sa->conf.child_lifetime_ms;
+	info->peer_id = sa->peer_id;
+	info->peer_auth = sa->peer_auth;
+}
+
 void eng_child_new_auth(const struct ike_sa *sa, struct eng_child_new *n)
 {
 	memset(n, 0, sizeof(*n));
@@ -76,20 +98,7 @@ int eng_child_install(struct ike_sa *sa, const struct eng_child_new *n)
 	if (sa->conf.child_lifetime_ms != 0)
 		c->rekey_ms = c->added_ms + sa->conf.child_lifetime_ms / 100 * (n->we_initiated ? 90 : 95);
 	struct ike_child_info info;
-	memset(&info, 0, sizeof(info));
-	info.serial = c->serial;
-	info.ike_serial = sa->serial;
-	info.group = sa->conf.group;
-	info.local = sa->local;
-	info.peer = sa->peer;
-	info.initiator = sa->initiator;
-	info.transport = n->transport;
-	info.encap = sa->nat;
-	info.spi_in = n->spi_in;
-	info.spi_out = n->spi_out;
-	info.encr = esp->encr;
-	info.key_bits = esp->key_bits;
-	info.integ = esp->integ;
+	eng_child_info(sa, c, &info);
 	/* ei/ai protect what the exchange's initiator sends. */
 	info.key_out_encr = n->we_initiated ? k.ei : k.er;
 	info.key_out_integ = n->we_initiated ? k.ai : k.ar;
@@ -100,9 +109,6 @@ int eng_child_install(struct ike_sa *sa, const struct eng_child_new *n)
 	info.proto = n->tsl.ip_proto;
 	info.lport = ts_port(&n->tsl);
 	info.pport = ts_port(&n->tsp);
-	info.lifetime_ms = sa->conf.child_lifetime_ms;
-	info.peer_id = sa->peer_id;
-	info.peer_auth = sa->peer_auth;
 	info.replaces = n->replaces;
 	eng_sa_log(sa, IKE_LOG_INFO, "Child SA #%u %s: ESP %s, SPIs in %08x out %08x, peer %s", c->serial,
 		   n->replaces ? "rekeyed" : "up", n->transport ? "transport" : "tunnel", n->spi_in, n->spi_out,
@@ -120,21 +126,7 @@ void eng_child_down_at(struct ike_sa *sa, unsigned i)
 	struct eng_child c = sa->child[i];
 	sa->child[i] = sa->child[--sa->n_children];
 	struct ike_child_info info;
-	memset(&info, 0, sizeof(info));
-	info.serial = c.serial;
-	info.ike_serial = sa->serial;
-	info.group = sa->conf.group;
-	info.local = sa->local;
-	info.peer = sa->peer;
-	info.initiator = sa->initiator;
-	info.transport = c.transport;
-	info.spi_in = c.spi_in;
-	info.spi_out = c.spi_out;
-	info.encr = c.esp.encr;
-	info.key_bits = c.esp.key_bits;
-	info.integ = c.esp.integ;
-	info.peer_id = sa->peer_id;
-	info.peer_auth = sa->peer_auth;
+	eng_child_info(sa, &c, &info);
 	eng_sa_log(sa, IKE_LOG_INFO, "Child SA #%u down", c.serial);
 	if (sa->e->env.child_down != NULL && !sa->e->freeing)
 		sa->e->env.child_down(sa->e->env.ctx, &info);

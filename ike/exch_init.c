@@ -113,18 +113,46 @@ static void eng_put_ke_nonce(struct ike_sa *sa, struct ike_build *b, const uint8
 	ike_payload_nonce_build(b->wr, &n);
 }
 
-static int eng_init_send_request(struct ike_sa *sa)
+/* An IKE_SA_INIT message of sa: header written, payloads follow. */
+static void eng_init_begin(const struct ike_sa *sa, bool response, struct ike_wr *wr, struct ike_build *b)
 {
 	struct ike_hdr h;
 	memset(&h, 0, sizeof(h));
 	h.spi_i = sa->spi_i;
+	h.spi_r = response ? sa->spi_r : 0;
 	h.major = IKE_MAJOR_VERSION;
 	h.exchange = IKE_EXCH_IKE_SA_INIT;
-	h.flags = IKE_FLAG_I;
+	h.flags = response ? IKE_FLAG_R : IKE_FLAG_I;
+	ike_wire_wr_init_dyn(wr, IKE_WIRE_WR_MAX_DEFAULT);
+	ike_build_init(b, wr, &h);
+}
+
+/* Finishes it into *o and keeps a copy in *keep (RealMessage1 or 2, which
+ * AUTH signs). */
+static int eng_init_finish(struct ike_wr *wr, struct ike_build *b, struct eng_out *o, uint8_t **keep,
+			   size_t *keep_len)
+{
+	int r = ike_build_finish(b);
+	if (r == 0)
+		r = eng_out_take(wr, o);
+	ike_wire_wr_free(wr);
+	if (r != 0)
+		return r;
+	free(*keep);
+	*keep = eng_dup(o->buf[0], o->len[0]);
+	*keep_len = o->len[0];
+	if (*keep == NULL) {
+		eng_out_free(o);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int eng_init_send_request(struct ike_sa *sa)
+{
 	struct ike_wr wr;
 	struct ike_build b;
-	ike_wire_wr_init_dyn(&wr, IKE_WIRE_WR_MAX_DEFAULT);
-	ike_build_init(&b, &wr, &h);
+	eng_init_begin(sa, false, &wr, &b);
 	if (sa->cookie != NULL) {
 		struct ike_notify n = { .type = IKE_N_COOKIE, .data = { sa->cookie, sa->cookie_len } };
 		ike_build_payload_begin(&b, IKE_PT_NOTIFY, 0);
@@ -136,20 +164,10 @@ static int eng_init_send_request(struct ike_sa *sa)
 	ike_payload_sa_build(&wr, &sap);
 	eng_put_ke_nonce(sa, &b, sa->ni, sa->ni_len);
 	eng_init_notifies(sa, &b, 0);
-	int r = ike_build_finish(&b);
 	struct eng_out o;
-	if (r == 0)
-		r = eng_out_take(&wr, &o);
-	ike_wire_wr_free(&wr);
+	int r = eng_init_finish(&wr, &b, &o, &sa->init_req, &sa->init_req_len);
 	if (r != 0)
 		return r;
-	free(sa->init_req);
-	sa->init_req = eng_dup(o.buf[0], o.len[0]);
-	sa->init_req_len = o.len[0];
-	if (sa->init_req == NULL) {
-		eng_out_free(&o);
-		return -ENOMEM;
-	}
 	sa->next_msgid = 0;
 	return eng_request(sa, IKE_EXCH_IKE_SA_INIT, &o);
 }
@@ -290,17 +308,9 @@ static uint16_t eng_init_choose(struct ike_sa *sa, const struct ike_msg *m, uint
 
 static int eng_init_send_response(struct ike_sa *sa)
 {
-	struct ike_hdr h;
-	memset(&h, 0, sizeof(h));
-	h.spi_i = sa->spi_i;
-	h.spi_r = sa->spi_r;
-	h.major = IKE_MAJOR_VERSION;
-	h.exchange = IKE_EXCH_IKE_SA_INIT;
-	h.flags = IKE_FLAG_R;
 	struct ike_wr wr;
 	struct ike_build b;
-	ike_wire_wr_init_dyn(&wr, IKE_WIRE_WR_MAX_DEFAULT);
-	ike_build_init(&b, &wr, &h);
+	eng_init_begin(sa, true, &wr, &b);
 	struct ike_sa_payload sap;
 	memset(&sap, 0, sizeof(sap));
 	eng_suite_to_prop(&sa->suite, IKE_PROTO_IKE, sa->suite_num, NULL, 0, &sap.prop[0]);
@@ -310,19 +320,10 @@ static int eng_init_send_response(struct ike_sa *sa)
 	eng_put_ke_nonce(sa, &b, sa->nr, sa->nr_len);
 	eng_put_certreq(sa, &b);
 	eng_init_notifies(sa, &b, sa->spi_r);
-	int r = ike_build_finish(&b);
 	struct eng_out o;
-	if (r == 0)
-		r = eng_out_take(&wr, &o);
-	ike_wire_wr_free(&wr);
+	int r = eng_init_finish(&wr, &b, &o, &sa->init_resp, &sa->init_resp_len);
 	if (r != 0)
 		return r;
-	sa->init_resp = eng_dup(o.buf[0], o.len[0]);
-	sa->init_resp_len = o.len[0];
-	if (sa->init_resp == NULL) {
-		eng_out_free(&o);
-		return -ENOMEM;
-	}
 	return eng_respond(sa, &o);
 }
 
