@@ -127,6 +127,7 @@ void ike_engine_free(struct ike_engine *e)
 	e->freeing = true;
 	while (e->all != NULL)
 		eng_sa_free(e->all);
+	eng_authn_keys_free(e);
 	free(e);
 }
 

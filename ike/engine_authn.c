@@ -3,6 +3,8 @@
  * signed octets of each side. */
 #include <arpa/inet.h>
 #include <cert.h>
+#include <keyhi.h>
+#include <pk11pub.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,6 +101,51 @@ int eng_authn_check(struct ike_sa *sa, const struct ike_id *id, const struct ike
 	}
 	free(oct);
 	return r;
+}
+
+SECKEYPublicKey *eng_authn_key(struct ike_engine *e, SECKEYPublicKey *key)
+{
+	if (key == NULL)
+		return NULL;
+	uint8_t h[32];
+	SECItem *spki = SECKEY_EncodeDERSubjectPublicKeyInfo(key);
+	bool hashed = spki != NULL && PK11_HashBuf(SEC_OID_SHA256, h, spki->data, (PRInt32)spki->len) == SECSuccess;
+	if (spki != NULL)
+		SECITEM_FreeItem(spki, PR_TRUE);
+	struct eng_keycache *slot = &e->keys[0];
+	for (unsigned i = 0; hashed && i < ENG_KEYCACHE; i++) {
+		struct eng_keycache *c = &e->keys[i];
+		if (c->key != NULL && memcmp(c->spki_hash, h, sizeof(h)) == 0) {
+			c->used = ++e->keys_tick;
+			SECKEY_DestroyPublicKey(key);
+			return c->key;
+		}
+		if (c->key == NULL || c->used < slot->used)
+			slot = c;
+	}
+	/* A new key: into the token once, then into the least recently used slot. */
+	PK11SlotInfo *ps = PK11_GetInternalSlot();
+	if (ps != NULL) {
+		PK11_ImportPublicKey(ps, key, PR_FALSE);
+		PK11_FreeSlot(ps);
+	}
+	if (slot->key != NULL)
+		SECKEY_DestroyPublicKey(slot->key);
+	slot->key = key;
+	slot->used = ++e->keys_tick;
+	if (hashed)
+		memcpy(slot->spki_hash, h, sizeof(h));
+	else
+		memset(slot->spki_hash, 0xff, sizeof(h)); /* never matched */
+	return key;
+}
+
+void eng_authn_keys_free(struct ike_engine *e)
+{
+	for (unsigned i = 0; i < ENG_KEYCACHE; i++)
+		if (e->keys[i].key != NULL)
+			SECKEY_DestroyPublicKey(e->keys[i].key);
+	memset(e->keys, 0, sizeof(e->keys));
 }
 
 void eng_authn_id_text(uint8_t type, const uint8_t *data, size_t len, char *out, size_t outlen)

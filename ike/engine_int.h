@@ -114,8 +114,22 @@ struct eng_droplog {
 	unsigned suppressed;
 };
 
+/* Peer public keys already in the NSS token, by SHA-256 of their
+ * SubjectPublicKeyInfo: NSS imports (and checks) a key that is not in the
+ * token at every verification, which costs as much as the verification
+ * itself; a peer that authenticates again (re-authentication, restarts)
+ * finds its key here. */
+#define ENG_KEYCACHE 32
+struct eng_keycache {
+	uint8_t spki_hash[32];
+	SECKEYPublicKey *key;       /* owned, imported */
+	uint64_t used;
+};
+
 struct ike_engine {
 	struct ike_env env;
+	struct eng_keycache keys[ENG_KEYCACHE];
+	uint64_t keys_tick;
 	struct eng_droplog droplog[ENG_DROPLOG];
 	struct ike_engine_conf conf;
 	struct ike_sa *hash[ENG_HASH];
@@ -238,6 +252,11 @@ int eng_authn_make(struct ike_sa *sa, const uint8_t *id_body, size_t id_len, uin
 /* Verifies the peer's AUTH; key may be NULL for NULL auth. 0 or -1 + why. */
 int eng_authn_check(struct ike_sa *sa, const struct ike_id *id, const struct ike_auth *auth, SECKEYPublicKey *key,
 		    char *why, size_t whylen);
+/* The key to verify with: key itself (imported, kept in the cache) or the
+ * cached twin, which then replaces it. Takes key; the result is borrowed
+ * from the engine's cache (or NULL when key is NULL). */
+SECKEYPublicKey *eng_authn_key(struct ike_engine *e, SECKEYPublicKey *key);
+void eng_authn_keys_free(struct ike_engine *e);
 void eng_authn_id_text(uint8_t type, const uint8_t *data, size_t len, char *out, size_t outlen);
 
 /* engine_child.c */

@@ -282,9 +282,8 @@ static bool eng_auth_downgrade(const struct ike_sa *sa)
 static void eng_auth_continue(struct ike_sa *sa, uint32_t msgid, const struct ike_msg *m, SECKEYPublicKey *key)
 {
 	char why[256] = "";
-	int r = eng_auth_verify(sa, m, key, why, sizeof(why));
-	if (key != NULL)
-		SECKEY_DestroyPublicKey(key);
+	/* The key goes to the engine's cache of imported keys (borrowed back). */
+	int r = eng_auth_verify(sa, m, eng_authn_key(sa->e, key), why, sizeof(why));
 	if (r != 0) {
 		eng_auth_refused(sa, msgid, why);
 		return;
