@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #define CTL_MAX_REQUEST 1024
-#define CTL_MAX_RESPONSE (256 * 1024)
+#define CTL_MAX_RESPONSE (8 * 1024 * 1024) /* trafficstatus of ~50,000 tunnels */
 #define CTL_MAX_ARGS 16
 #define CTL_MAX_HEADER 32
 
