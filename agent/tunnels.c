@@ -43,6 +43,17 @@ static struct tunnel *tunnel_of_peer(const struct tunnel_table *t, const struct 
 	return NULL;
 }
 
+/* The tunnel of exactly this pair of addresses (a node with several
+ * addresses has one tunnel from each of them to the same peer). */
+static struct tunnel *tunnel_of_pair(const struct tunnel_table *t, const struct kernel_addr *local,
+				     const struct kernel_addr *peer)
+{
+	for (struct tunnel *x = t->list; x != NULL; x = x->next)
+		if (addr_conv_kernel_equal(&x->info.peer, peer) && addr_conv_kernel_equal(&x->info.local, local))
+			return x;
+	return NULL;
+}
+
 static bool tunnel_reqid_used(const struct tunnel_table *t, uint32_t reqid)
 {
 	for (const struct tunnel *x = t->list; x != NULL; x = x->next)
@@ -160,7 +171,9 @@ int tunnel_install(struct tunnel_table *t, const struct ike_child_info *c, const
 	}
 	struct kernel_addr peer;
 	addr_conv_ike_to_kernel(&c->peer, &peer);
-	const struct tunnel *sibling = tunnel_of_peer(t, &peer);
+	struct kernel_addr here;
+	addr_conv_ike_to_kernel(&c->local, &here);
+	const struct tunnel *sibling = tunnel_of_pair(t, &here, &peer);
 	/* A rekey keeps the peer's reqid: the policies then switch in place. */
 	x->info.reqid = sibling ? sibling->info.reqid : tunnel_reqid_new(t);
 	x->info.instance = sibling ? sibling->info.instance : ++t->last_instance;
@@ -208,7 +221,7 @@ int tunnel_remove(struct tunnel_table *t, uint32_t serial)
 		*p = x->next;
 		t->count--;
 		/* A rekeyed sibling still uses the peer's policies. */
-		tunnel_kernel_remove(t, x, tunnel_of_peer(t, &x->info.peer) == NULL);
+		tunnel_kernel_remove(t, x, tunnel_of_pair(t, &x->info.local, &x->info.peer) == NULL);
 		free(x);
 		return 0;
 	}

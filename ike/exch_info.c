@@ -172,7 +172,10 @@ void eng_drop_older(struct ike_sa *sa)
 	struct ike_sa *next;
 	for (struct ike_sa *o = sa->e->all; o != NULL; o = next) {
 		next = o->next;
-		if (o == sa || !eng_addr_eq(&o->peer, &sa->peer) || o->state != IKE_STATE_ESTABLISHED)
+		/* Same pair of addresses only: a peer with several addresses has
+		 * one IKE SA from each, and each of them carries INITIAL_CONTACT. */
+		if (o == sa || !eng_addr_eq(&o->peer, &sa->peer) || !eng_addr_eq(&o->local, &sa->local) ||
+		    o->state != IKE_STATE_ESTABLISHED)
 			continue;
 		eng_sa_log(o, IKE_LOG_INFO, "replaced by IKE SA #%u%s", sa->serial,
 			   sa->peer_initial_contact ? " (the peer restarted: INITIAL_CONTACT)" : "");

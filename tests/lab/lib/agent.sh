@@ -5,6 +5,10 @@
 SM_BIN=$LAB_BUILD/agent/swanmesh
 SMD_BIN=$LAB_BUILD/agent/swanmeshd
 
+# SM_DEBUG=0 before sm_config/sm_start: log level info, no --debug (for
+# runs with many peers, where every log line is a slow write in the guest).
+SM_DEBUG=${SM_DEBUG:-1}
+
 # sm_config HOST ADDRESSES [YAML]: writes HOST's configuration; ADDRESSES is
 # the node.addresses list (comma separated), YAML is appended as it is.
 sm_config() {
@@ -16,7 +20,7 @@ node:
   control-socket: $w/ctl
   addresses: [$addrs]
 log:
-  level: debug
+  level: $([ "$SM_DEBUG" = 1 ] && echo debug || echo info)
 $extra
 YAML
 }
@@ -33,7 +37,9 @@ sm_start() {
 	local h=$1 w=$LAB_WORK/$1 i
 	rm -f "$w/ctl"
 	grep -qxF "$w/swanmeshd.log" "$LAB_LOGS_FILE" 2>/dev/null || lab_log "$w/swanmeshd.log"
-	lab_exec "$h" "$SMD_BIN" --config "$w/swanmesh.yaml" --foreground --debug >>"$w/swanmeshd.log" 2>&1 &
+	local dbg=--debug
+	[ "$SM_DEBUG" = 1 ] || dbg=
+	lab_exec "$h" "$SMD_BIN" --config "$w/swanmesh.yaml" --foreground $dbg >>"$w/swanmeshd.log" 2>&1 &
 	for i in $(seq 1 150); do
 		[ -S "$w/ctl" ] && lab_exec "$h" "$SM_BIN" --ctl "$w/ctl" ping >/dev/null 2>&1 && return 0
 		sleep 0.1
@@ -65,11 +71,15 @@ sm_stop_all() {
 # sm HOST ARGS...: the CLI against HOST's daemon.
 sm() { local h=$1; shift; lab_exec "$h" "$SM_BIN" --config "$LAB_WORK/$h/swanmesh.yaml" "$@"; }
 
-# wait_for SECONDS CMD...: until CMD succeeds (tunnels come and go asynchronously).
+# wait_for SECONDS CMD...: until CMD succeeds (tunnels come and go
+# asynchronously); by the clock, as CMD itself may take a while in the guest.
 wait_for() {
-	local n=$(($1 * 10)) i; shift
-	for i in $(seq 1 "$n"); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
-	return 1
+	local end=$((SECONDS + $1)); shift
+	while :; do
+		"$@" >/dev/null 2>&1 && return 0
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.1
+	done
 }
 
 has_tunnel() { sm "$1" trafficstatus | grep -q -- "\\.\\.\\.$2, type=ESP"; }
@@ -137,4 +147,57 @@ capture_none() {
 capture_some() {
 	local n=$1; shift
 	[ "$(capture_count "$n" "$@")" -gt 0 ]
+}
+
+# Many peers: NS hosts named p1..pNS (in the hosts file with their first
+# address), each holding PER addresses and running one swanmeshd that acts
+# for all of them. peer_addr FAMILY I: the Ith peer address (1-based).
+peer_addr() {
+	if [ "$1" = 6 ]; then printf '2001:db8:1::1:%x' "$2"; else echo "192.0.2.$(($2 + 9))"; fi
+}
+
+# peers_setup FAMILY NS PER GROUP CIDR [YAML]: adds the addresses (one ip -batch
+# per host: every process start in the guest is slow), writes the configs
+# and starts the agents.
+peers_setup() {
+	local fam=$1 ns=$2 per=$3 g=$4 cidr=$5 extra=${6:-} j i a list b
+	for j in $(seq 1 "$ns"); do
+		list= b=$LAB_WORK/p$j.batch
+		: >"$b"
+		for i in $(seq $(((j - 1) * per + 1)) $((j * per))); do
+			a=$(peer_addr "$fam" "$i")
+			list="$list${list:+, }$a"
+			if [ "$fam" = 6 ]; then echo "addr add $a/64 dev eth0 nodad" >>"$b"
+			else echo "addr add $a/24 dev eth0" >>"$b"; fi
+		done
+		lab_exec "p$j" ip -force -batch "$b" 2>/dev/null || true
+		sm_config "p$j" "$list" "$extra"
+		sm_group "p$j" "$g" "$cidr"
+	done
+	# Started side by side: each start takes a while in the guest.
+	local pids=()
+	for j in $(seq 1 "$ns"); do sm_start "p$j" & pids+=($!); done
+	wait "${pids[@]}" # not a bare wait: the agents are children too
+	for j in $(seq 1 "$ns"); do lab_exec "p$j" "$SM_BIN" --ctl "$LAB_WORK/p$j/ctl" ping >/dev/null || return 1; done
+}
+
+# peers_kick HOST FAMILY N: one UDP datagram from HOST to each of the N peer
+# addresses, all from one bash (no process per peer): each meets the trap.
+peers_kick() {
+	local h=$1 fam=$2 n=$3 i all=
+	for i in $(seq 1 "$n"); do all="$all $(peer_addr "$fam" "$i")"; done
+	lab_exec "$h" bash -c 'for a in '"$all"'; do echo x 2>/dev/null >"/dev/udp/$a/9" || true; done'
+}
+
+# vmrss_kib PID: the resident set of a process, from /proc.
+vmrss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+
+# log_span_ms LOG FIRST-REGEX LAST-REGEX: milliseconds between the first line
+# matching FIRST and the last line matching LAST (the agent's own timestamps).
+log_span_ms() {
+	awk -v f="$2" -v l="$3" '
+		function ms(d, t,   a) { split(t, a, /[:.]/); return ((a[1] * 60 + a[2]) * 60 + a[3]) * 1000 + a[4] }
+		$0 ~ f && s == "" { s = ms($1, $2) }
+		$0 ~ l { e = ms($1, $2) }
+		END { if (s == "" || e == "") exit 1; print e - s }' "$1"
 }
