@@ -2,6 +2,8 @@
 #include "agent_core.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +29,9 @@
 
 struct agent_core {
 	uv_loop_t *loop;
+	uv_timer_t trim;                /* gives freed memory back after bursts */
+	unsigned trim_sas;
+	int open_handles;
 	char config[4096];
 	struct kernel *k;
 	struct policy_model *model;
@@ -140,15 +145,51 @@ static void agent_core_on_event(const struct kernel_event *ev, void *ctx)
 		agent_core_on_acquire(ctx, &ev->u.acquire);
 }
 
+/* The event socket overflowed: ACQUIREs were lost, and the kernel does not
+ * repeat them while their larval states live. Retire those states and
+ * re-insert the traps: the packets they hold ask again at once. */
+static void agent_core_events_lost(struct agent_core *c)
+{
+	struct kernel_error err;
+	unsigned n = 0;
+	if (larval_retire_stale(c->k, &n, &err) != 0) {
+		log_warn("kernel events were lost and the pending ACQUIREs cannot be listed: %s", err.msg);
+		return;
+	}
+	int failed = plan_kernel_apply(c->k, policy_model_plan(c->model), agent_core_report, c, NULL);
+	log_warn("kernel events were lost (event socket overflow): %u pending ACQUIREs asked again%s", n,
+		 failed != 0 ? "; some traps could not be re-inserted" : "");
+}
+
 static void agent_core_readable(uv_poll_t *h, int status, int events)
 {
 	(void)status;
 	(void)events;
 	struct agent_core *c = h->data;
 	unsigned malformed = 0;
-	kernel_event_dispatch(c->k, agent_core_on_event, c, &malformed);
+	if (kernel_event_dispatch(c->k, agent_core_on_event, c, &malformed) == -ENOBUFS)
+		agent_core_events_lost(c);
 	if (malformed)
 		log_warn("%u malformed kernel events ignored", malformed);
+}
+
+/* A burst of negotiations (a thousand peers at once) leaves the memory of
+ * its messages and key exchanges free but held by malloc: once the number
+ * of IKE SAs has moved, give it back, so that what stays is what the
+ * established peers need. */
+#define AGENT_CORE_TRIM_MS 2000
+static void agent_core_trim(uv_timer_t *t)
+{
+	struct agent_core *c = t->data;
+	if (c->ike == NULL)
+		return;
+	struct ike_bridge_counts n;
+	ike_bridge_counts(c->ike, &n);
+	unsigned moved = n.ike_sas > c->trim_sas ? n.ike_sas - c->trim_sas : c->trim_sas - n.ike_sas;
+	if (moved < 8 || n.engine.half_open > 0)
+		return;
+	c->trim_sas = n.ike_sas;
+	malloc_trim(0);
 }
 
 static int agent_core_kernel(struct agent_core *c, char *why, size_t whylen)
@@ -221,6 +262,10 @@ int agent_core_start(uv_loop_t *loop, const char *config_path, struct agent_core
 	uv_poll_init(loop, &c->events, kernel_event_fd(c->k));
 	c->events.data = c;
 	uv_poll_start(&c->events, UV_READABLE, agent_core_readable);
+	uv_timer_init(loop, &c->trim);
+	c->trim.data = c;
+	uv_timer_start(&c->trim, agent_core_trim, AGENT_CORE_TRIM_MS, AGENT_CORE_TRIM_MS);
+	c->open_handles = 2;
 	log_info("policy plan installed: %zu group rules, %u kernel policies", policy_model_rules(c->model), c->policies);
 	*out = c;
 	return 0;
@@ -257,6 +302,8 @@ int agent_core_reload(struct agent_core *c, char *why, size_t whylen)
 static void agent_core_closed(uv_handle_t *h)
 {
 	struct agent_core *c = h->data;
+	if (--c->open_handles > 0)
+		return;
 	kernel_close(c->k);
 	policy_model_free(c->model);
 	free(c);
@@ -276,6 +323,8 @@ void agent_core_stop(struct agent_core *c)
 	shunt_table_free(c->shunts);
 	c->shunts = NULL;
 	uv_poll_stop(&c->events);
+	uv_timer_stop(&c->trim);
+	uv_close((uv_handle_t *)&c->trim, agent_core_closed);
 	uv_close((uv_handle_t *)&c->events, agent_core_closed);
 	log_info("stopped; group policies stay in the kernel (private traffic is held or dropped, never clear)");
 }

@@ -48,6 +48,12 @@ static int ike_socket_options(int fd, int family, bool natt, char *why, size_t w
 		return ike_socket_fail(why, whylen, "cannot set socket options", errno);
 	if (family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) != 0)
 		return ike_socket_fail(why, whylen, "cannot set IPV6_V6ONLY", errno);
+	/* A thousand peers may start at once: their IKE_SA_INITs must not
+	 * overflow the socket (a lost one costs a retransmission, 0.5 s and
+	 * more). FORCE works for root (CAP_NET_ADMIN); else the default stays. */
+	int rcvbuf = 4 << 20;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) != 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	int encap = UDP_ENCAP_ESPINUDP;
 	if (natt && setsockopt(fd, IPPROTO_UDP, UDP_ENCAP, &encap, sizeof(encap)) != 0)
 		return ike_socket_fail(why, whylen, "cannot enable ESP-in-UDP on port 4500", errno);

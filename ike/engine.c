@@ -214,7 +214,6 @@ struct ike_sa *eng_sa_new(struct ike_engine *e, bool initiator, const struct ike
 	sa->local = *local;
 	sa->peer = *peer;
 	sa->created_ms = eng_now(e);
-	ike_frag_reasm_init(&sa->reasm, ENG_REASM_MAX);
 	sa->next = e->all;
 	if (e->all != NULL)
 		e->all->prev = sa;
@@ -254,7 +253,9 @@ void eng_sa_free(struct ike_sa *sa)
 	free(sa->pending_plain);
 	eng_out_free(&sa->req);
 	eng_out_free(&sa->resp);
-	ike_frag_reasm_free(&sa->reasm);
+	if (sa->reasm != NULL)
+		ike_frag_reasm_free(sa->reasm);
+	free(sa->reasm);
 	memset(sa, 0, sizeof(*sa));
 	free(sa);
 }
@@ -273,9 +274,22 @@ void eng_sa_established(struct ike_sa *sa)
 	}
 	if (sa->conf.liveness_ms != 0)
 		sa->liveness_next = sa->established_ms + sa->conf.liveness_ms;
-	/* No secrets of the exchange are needed any more. */
+	/* Only SK_d is needed from now on (Child SA keys, rekeys): the SK
+	 * contexts hold their own keys, AUTH is done, and the IKE_SA_INIT
+	 * messages were only signed. Less state per peer. */
 	ike_crypto_dh_free(sa->dh);
 	sa->dh = NULL;
+	PK11SymKey **gone[] = { &sa->keys.sk_ai, &sa->keys.sk_ar, &sa->keys.sk_ei, &sa->keys.sk_er,
+				&sa->keys.sk_pi, &sa->keys.sk_pr };
+	for (size_t i = 0; i < sizeof(gone) / sizeof(gone[0]); i++)
+		if (*gone[i] != NULL) {
+			PK11_FreeSymKey(*gone[i]);
+			*gone[i] = NULL;
+		}
+	free(sa->init_req);
+	free(sa->init_resp);
+	sa->init_req = sa->init_resp = NULL;
+	sa->init_req_len = sa->init_resp_len = 0;
 }
 
 void eng_sa_drop(struct ike_sa *sa)

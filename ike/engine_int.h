@@ -15,14 +15,14 @@
 #define ENG_NONCE_LEN 32
 #define ENG_MAX_CHILD 4
 #define ENG_HASH 1024           /* SPI hash buckets */
-#define ENG_MAX_OUT IKE_FRAG_MAX
 #define ENG_REASM_MAX 65536     /* bytes of fragments kept per SA */
 
-/* A message as sent: one datagram, or the fragments of one. */
+/* A message as sent: one datagram, or the fragments of one. The arrays
+ * are sized for n (kept per SA twice: the request and the last answer). */
 struct eng_out {
 	unsigned n;
-	uint8_t *buf[ENG_MAX_OUT];  /* owned */
-	size_t len[ENG_MAX_OUT];
+	uint8_t **buf;              /* owned, as is each buffer */
+	size_t *len;                /* owned */
 };
 
 struct eng_child {
@@ -85,10 +85,10 @@ struct ike_sa {
 	uint32_t peer_msgid;        /* next expected */
 	bool have_resp;
 	struct eng_out resp;        /* answer to peer_msgid - 1 */
-	struct ike_frag_reasm reasm;
+	struct ike_frag_reasm *reasm; /* owned; only once a fragment came */
 	uint32_t reasm_msgid;
 	/* Peer identity. */
-	char peer_id[IKE_ID_MAX * 3 + 16];
+	char peer_id[256];          /* for display: long DNs are cut */
 	uint8_t peer_auth;
 	bool peer_initial_contact;
 	/* IKE_AUTH waiting for the peer's key (env answered IKE_PENDING). */

@@ -50,17 +50,22 @@ int eng_open(struct ike_sa *sa, uint8_t *buf, size_t len, const struct ike_msg *
 		return 0;
 	}
 	/* A fragment of a new message restarts reassembly. */
-	if (sa->reasm.total != 0 && sa->reasm_msgid != m->hdr.msg_id) {
-		ike_frag_reasm_free(&sa->reasm);
-		ike_frag_reasm_init(&sa->reasm, ENG_REASM_MAX);
+	if (sa->reasm == NULL) {
+		if ((sa->reasm = malloc(sizeof(*sa->reasm))) == NULL)
+			return -ENOMEM;
+		ike_frag_reasm_init(sa->reasm, ENG_REASM_MAX);
+	}
+	if (sa->reasm->total != 0 && sa->reasm_msgid != m->hdr.msg_id) {
+		ike_frag_reasm_free(sa->reasm);
+		ike_frag_reasm_init(sa->reasm, ENG_REASM_MAX);
 	}
 	sa->reasm_msgid = m->hdr.msg_id;
-	r = ike_frag_reasm_add(&sa->reasm, m->skf.frag_num, m->skf.total, m->skf.first, p, n);
+	r = ike_frag_reasm_add(sa->reasm, m->skf.frag_num, m->skf.total, m->skf.first, p, n);
 	if (r < 0)
 		return r;
 	if (r != IKE_FRAG_DONE)
 		return 1;
-	if (ike_frag_reasm_take(&sa->reasm, plain, plain_len, first) != 0)
+	if (ike_frag_reasm_take(sa->reasm, plain, plain_len, first) != 0)
 		return -ENOMEM;
 	return 0;
 }

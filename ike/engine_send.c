@@ -62,9 +62,24 @@ void eng_chain_free(struct eng_chain *c)
 
 void eng_out_free(struct eng_out *o)
 {
-	for (unsigned i = 0; i < o->n && i < ENG_MAX_OUT; i++)
+	for (unsigned i = 0; i < o->n && o->buf != NULL; i++)
 		free(o->buf[i]);
+	free(o->buf);
+	free(o->len);
 	memset(o, 0, sizeof(*o));
+}
+
+/* Room for n datagrams; 0 or -ENOMEM (o empty then). */
+static int eng_out_alloc(struct eng_out *o, unsigned n)
+{
+	memset(o, 0, sizeof(*o));
+	o->buf = calloc(n, sizeof(*o->buf));
+	o->len = calloc(n, sizeof(*o->len));
+	if (o->buf == NULL || o->len == NULL) {
+		eng_out_free(o);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 int eng_send_out(struct ike_sa *sa, const struct eng_out *o)
@@ -85,9 +100,13 @@ int eng_out_take(struct ike_wr *wr, struct eng_out *o)
 	memset(o, 0, sizeof(*o));
 	if (wr->err != 0)
 		return wr->err;
-	o->buf[0] = ike_wire_wr_steal(wr, &o->len[0]);
-	if (o->buf[0] == NULL)
+	if (eng_out_alloc(o, 1) != 0)
 		return -ENOMEM;
+	o->buf[0] = ike_wire_wr_steal(wr, &o->len[0]);
+	if (o->buf[0] == NULL) {
+		eng_out_free(o);
+		return -ENOMEM;
+	}
 	o->n = 1;
 	return 0;
 }
@@ -162,6 +181,10 @@ int eng_seal(struct ike_sa *sa, uint8_t exch, uint32_t msgid, bool response, uin
 	if (r != 0) {
 		ike_frag_set_free(&fs);
 		return r;
+	}
+	if (eng_out_alloc(o, fs.n) != 0) {
+		ike_frag_set_free(&fs);
+		return -ENOMEM;
 	}
 	for (unsigned i = 0; i < fs.n; i++) {
 		o->buf[i] = fs.frag[i].buf;

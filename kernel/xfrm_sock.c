@@ -58,6 +58,11 @@ int kernel_open(struct kernel **out, struct kernel_error *err)
 	 * at its skb size, ~1 KiB); FORCE works for root, else the default stays. */
 	int rcvbuf = 4 << 20;
 	setsockopt(mnl_socket_get_fd(k->req), SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
+	/* A burst of ACQUIREs (a thousand peers trapped at once) must not
+	 * overflow the event socket: an ACQUIRE lost is not repeated while its
+	 * larval state lives. */
+	rcvbuf = 8 << 20;
+	setsockopt(mnl_socket_get_fd(k->ev), SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
 	/* The kernel answers at once; never wait forever for a lost answer. */
 	struct timeval tv = { 5, 0 };
 	setsockopt(mnl_socket_get_fd(k->req), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));

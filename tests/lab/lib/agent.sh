@@ -202,12 +202,3 @@ log_span_ms() {
 		END { if (s == "" || e == "") exit 1; print e - s }' "$1"
 }
 
-# output_lacks RE CMD...: passes when CMD succeeds and no line of its output
-# matches RE (grep). Instead of `check_not grep RE <(CMD)`: the guest has
-# no /dev/fd, so a process substitution fails and check_not would pass.
-output_lacks() {
-	local re=$1 out; shift
-	out=$("$@" 2>&1) || { echo "command failed: $*"; printf '%s\n' "$out"; return 1; }
-	printf '%s\n' "$out"
-	! printf '%s\n' "$out" | grep -q -- "$re"
-}

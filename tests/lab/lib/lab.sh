@@ -104,6 +104,16 @@ check_not() {
 	else lab_record PASS "$desc" "$out"; fi
 }
 
+# output_lacks RE CMD...: passes when CMD succeeds and no line of its output
+# matches RE (grep). Instead of `check_not grep RE <(CMD)`: the guest has
+# no /dev/fd, so a process substitution fails and check_not would pass.
+output_lacks() {
+	local re=$1 out; shift
+	out=$("$@" 2>&1) || { echo "command failed: $*"; printf '%s\n' "$out"; return 1; }
+	printf '%s\n' "$out"
+	! printf '%s\n' "$out" | grep -q -- "$re"
+}
+
 # check_match DESC REGEX CMD...: passes when CMD exits 0 and its output matches REGEX (grep -E).
 check_match() {
 	local desc=$1 re=$2 out; shift 2
