@@ -317,6 +317,11 @@ void agent_core_stop(struct agent_core *c)
 	 * the shunts after them, the group policies stay. */
 	ike_bridge_stop(c->ike);
 	c->ike = NULL;
+	/* Pending ACQUIREs nobody will answer: leave no state of ours behind. */
+	unsigned larval = 0;
+	struct kernel_error err;
+	if (larval_retire_stale(c->k, &larval, &err) != 0)
+		log_warn("cannot retire the pending ACQUIREs: %s", err.msg);
 	if (c->nss)
 		ike_crypto_nss_shutdown();
 	c->nss = false;

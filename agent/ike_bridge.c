@@ -124,6 +124,12 @@ static void ike_bridge_free(struct ike_bridge *b)
 {
 	ike_engine_free(b->engine);
 	peer_auth_free(b->auth);
+	while (b->retired != NULL) {
+		struct ike_bridge_retired *r = b->retired;
+		b->retired = r->next;
+		peer_auth_free(r->pa);
+		free(r);
+	}
 	ike_bridge_net_close(b);
 	ike_timers_free(b->timers);
 	ike_timers_free(b->later);
@@ -172,22 +178,80 @@ int ike_bridge_new(uv_loop_t *loop, struct kernel *k, struct shunt_table *shunts
 	return 0;
 }
 
+struct ike_bridge_moved {
+	const struct policy_model *model;
+	struct kernel_addr peers[64];
+	unsigned n;
+	bool more;
+};
+
+static void ike_bridge_moved_one(void *ctx, const struct tunnel_info *ti)
+{
+	struct ike_bridge_moved *mv = ctx;
+	struct policy_addr pa;
+	struct policy_match m;
+	addr_conv_kernel_to_policy(&ti->peer, &pa);
+	policy_model_lookup(mv->model, &pa, 0, 0, 0, &m);
+	const char *now = m.group == POLICY_GROUP_NONE ? "none" : policy_group_name((enum policy_group)m.group);
+	if (strcmp(now, ti->group) == 0)
+		return;
+	for (unsigned i = 0; i < mv->n; i++)
+		if (memcmp(&mv->peers[i], &ti->peer, sizeof(ti->peer)) == 0)
+			return;
+	if (mv->n < sizeof(mv->peers) / sizeof(mv->peers[0]))
+		mv->peers[mv->n++] = ti->peer;
+	else
+		mv->more = true;
+}
+
+/* After a reload: a tunnel whose peer changed group (to block or clear, or
+ * to another encrypting group) is deleted with the peer, so that the new
+ * group's policy applies; tunnels whose group did not change stay up. */
+static void ike_bridge_regroup(struct ike_bridge *b)
+{
+	struct ike_bridge_moved mv;
+	/* 64 peers a pass; a pass that deletes nothing ends it. */
+	for (int pass = 0; pass < 1024; pass++) {
+		memset(&mv, 0, sizeof(mv));
+		mv.model = b->model;
+		tunnel_table_each(b->tunnels, ike_bridge_moved_one, &mv);
+		for (unsigned i = 0; i < mv.n; i++) {
+			char text[64];
+			kernel_addr_format(&mv.peers[i], text, sizeof(text));
+			log_info("%s: its policy group changed with the reload: tunnel deleted", text);
+			struct ike_addr p;
+			addr_conv_kernel_to_ike(&mv.peers[i], IKE_BRIDGE_PORT, &p);
+			ike_delete_peer(b->engine, &p);
+		}
+		if (!mv.more || mv.n == 0)
+			break;
+	}
+}
+
 void ike_bridge_set_model(struct ike_bridge *b, const struct policy_model *model)
 {
 	b->model = model;
 	/* node.cert or dnssec may have changed: new credentials, if they load.
-	 * Lookups under way with the old resolver are answered as refusals by
-	 * the half-open timeout. */
+	 * The old ones are retired, not freed: SAs under way borrow their key
+	 * and certificates, and their DNS lookups still answer. */
 	struct peer_auth *pa = NULL;
 	char why[256];
 	if (peer_auth_new(b->loop, policy_model_config(model), &pa, why, sizeof(why)) == 0) {
-		peer_auth_free(b->auth);
-		b->auth = pa;
+		struct ike_bridge_retired *r = malloc(sizeof(*r));
+		if (r != NULL) {
+			r->pa = b->auth;
+			r->next = b->retired;
+			b->retired = r;
+			b->auth = pa;
+		} else {
+			peer_auth_free(pa);
+		}
 	} else {
 		log_error("IKE: keeping the previous credentials: %s", why);
 	}
 	/* node.addresses (or the host's, when auto) may have changed. */
 	ike_bridge_net_sync(b);
+	ike_bridge_regroup(b);
 }
 
 void ike_bridge_stop(struct ike_bridge *b)

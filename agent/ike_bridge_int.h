@@ -42,6 +42,10 @@ struct ike_bridge {
 	const struct policy_model *model;
 	struct ike_engine *engine;
 	struct peer_auth *auth;         /* our credentials, peer keys */
+	struct ike_bridge_retired {     /* credentials before reloads, freed at stop */
+		struct peer_auth *pa;
+		struct ike_bridge_retired *next;
+	} *retired;
 	struct ike_timers *timers;
 	struct tunnel_table *tunnels;
 	struct ike_bridge_sock *socks;
