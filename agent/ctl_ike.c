@@ -2,6 +2,7 @@
 #include "ctl_ike.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "ike_bridge.h"
 #include "log.h"
@@ -110,15 +111,25 @@ void ctl_ike_down(struct agent_core *core, const struct ctl_request *req, struct
 	ctl_ike_done(r, "deleted", req->argv[1], text);
 }
 
+/* What both status forms say: the core's summary and the IKE counts. */
+static struct ike_bridge *ctl_ike_status_gather(struct agent_core *core, char *summary, size_t len,
+					       struct ike_bridge_counts *c)
+{
+	struct ike_bridge *b = ctl_ike_bridge(core);
+	summary[0] = '\0';
+	memset(c, 0, sizeof(*c));
+	if (core != NULL)
+		agent_core_summary(core, summary, len);
+	if (b != NULL)
+		ike_bridge_counts(b, c);
+	return b;
+}
+
 void ctl_ike_status_text(struct agent_core *core, struct ctl_reply *r)
 {
-	char summary[256] = "";
-	struct ike_bridge *b = ctl_ike_bridge(core);
-	if (core != NULL)
-		agent_core_summary(core, summary, sizeof(summary));
-	struct ike_bridge_counts c = { 0 };
-	if (b != NULL)
-		ike_bridge_counts(b, &c);
+	char summary[256];
+	struct ike_bridge_counts c;
+	ctl_ike_status_gather(core, summary, sizeof(summary), &c);
 	if (c.child_sas == 0)
 		ctl_reply_printf(r, "no tunnels: %s\n", summary);
 	else
@@ -141,13 +152,9 @@ static void ctl_ike_counter(struct json_writer *w, const char *key, unsigned lon
 
 void ctl_ike_status_json(struct agent_core *core, struct json_writer *w)
 {
-	char summary[256] = "";
-	struct ike_bridge *b = ctl_ike_bridge(core);
-	if (core != NULL)
-		agent_core_summary(core, summary, sizeof(summary));
-	struct ike_bridge_counts c = { 0 };
-	if (b != NULL)
-		ike_bridge_counts(b, &c);
+	char summary[256];
+	struct ike_bridge_counts c;
+	struct ike_bridge *b = ctl_ike_status_gather(core, summary, sizeof(summary), &c);
 	jw_key(w, "tunnels");
 	ctl_ike_tunnels_json(b, w);
 	jw_key(w, "note"); jw_string(w, summary);

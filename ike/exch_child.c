@@ -336,8 +336,12 @@ static void eng_ccs_answer(struct ike_sa *sa, uint32_t msgid, struct eng_chain *
 		eng_respond(sa, &o);
 }
 
-static void eng_ccs_refuse(struct ike_sa *sa, uint32_t msgid, uint16_t type, const uint8_t *data, size_t len)
+/* Answers with the error notify type; INVALID_KE_PAYLOAD carries the
+ * group we want (grp, 2 bytes), every other type nothing. */
+static void eng_ccs_refuse(struct ike_sa *sa, uint32_t msgid, uint16_t type, const uint8_t *grp)
 {
+	const uint8_t *data = type == IKE_N_INVALID_KE_PAYLOAD ? grp : NULL;
+	size_t len = data != NULL ? 2 : 0;
 	struct eng_chain c;
 	eng_chain_init(&c);
 	eng_chain_notify(&c, 0, type, NULL, 0, data, len);
@@ -395,8 +399,7 @@ static void eng_ccs_child_request(struct ike_sa *sa, uint32_t msgid, const struc
 		err = IKE_N_TEMPORARY_FAILURE;
 	if (err != 0) {
 		ike_crypto_dh_free(dh);
-		eng_ccs_refuse(sa, msgid, err, err == IKE_N_INVALID_KE_PAYLOAD ? grp : NULL,
-			       err == IKE_N_INVALID_KE_PAYLOAD ? 2 : 0);
+		eng_ccs_refuse(sa, msgid, err, grp);
 		return;
 	}
 	bool transport = sa->child[ci].transport;
@@ -449,8 +452,7 @@ static void eng_ccs_ike_request(struct ike_sa *sa, uint32_t msgid, const struct 
 		err = IKE_N_TEMPORARY_FAILURE;
 	if (err != 0) {
 		ike_crypto_dh_free(dh);
-		eng_ccs_refuse(sa, msgid, err, err == IKE_N_INVALID_KE_PAYLOAD ? grp : NULL,
-			       err == IKE_N_INVALID_KE_PAYLOAD ? 2 : 0);
+		eng_ccs_refuse(sa, msgid, err, grp);
 		return;
 	}
 	uint64_t spi_i = 0;
@@ -494,7 +496,7 @@ void eng_ccs_request(struct ike_sa *sa, uint32_t msgid, const uint8_t *plain, si
 	int r = ike_msg_parse_chain(first, plain, len, m);
 	const struct ike_notify *rk = r == 0 ? eng_msg_notify(m, IKE_N_REKEY_SA) : NULL;
 	if (r != 0 || !m->has_sa || !m->has_nonce || sa->state != IKE_STATE_ESTABLISHED) {
-		eng_ccs_refuse(sa, msgid, r > 0 ? (uint16_t)r : IKE_N_INVALID_SYNTAX, NULL, 0);
+		eng_ccs_refuse(sa, msgid, r > 0 ? (uint16_t)r : IKE_N_INVALID_SYNTAX, NULL);
 	} else if (rk != NULL && rk->proto == IKE_PROTO_ESP && rk->spi.len == 4) {
 		const uint8_t *p = rk->spi.ptr;
 		eng_ccs_child_request(sa, msgid, m,
@@ -503,7 +505,7 @@ void eng_ccs_request(struct ike_sa *sa, uint32_t msgid, const uint8_t *plain, si
 		eng_ccs_ike_request(sa, msgid, m);
 	} else {
 		/* One Child SA per peer pair: a second one is never needed. */
-		eng_ccs_refuse(sa, msgid, IKE_N_NO_ADDITIONAL_SAS, NULL, 0);
+		eng_ccs_refuse(sa, msgid, IKE_N_NO_ADDITIONAL_SAS, NULL);
 	}
 	free(m);
 }
