@@ -357,8 +357,7 @@ uint64_t eng_half_open_ms(const struct ike_sa *sa)
 	return 30000;
 }
 
-/* A negotiation with peer under way (not established, not deleting). */
-static bool eng_sa_pending_with(struct ike_engine *e, const struct ike_addr *peer)
+bool eng_sa_pending_with(struct ike_engine *e, const struct ike_addr *peer)
 {
 	for (struct ike_sa *sa = e->all; sa != NULL; sa = sa->next)
 		if (eng_addr_eq(&sa->peer, peer) && eng_sa_half_open(sa))

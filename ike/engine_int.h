@@ -150,6 +150,8 @@ int eng_new_spi(struct ike_engine *e, uint64_t *spi);
 const struct ike_notify *eng_msg_notify(const struct ike_msg *m, uint16_t type);
 /* A new initiator SA with peer (no check for existing ones). */
 int eng_start(struct ike_engine *e, const struct ike_addr *local, const struct ike_addr *peer);
+/* A negotiation with peer under way (not established, not deleting). */
+bool eng_sa_pending_with(struct ike_engine *e, const struct ike_addr *peer);
 /* How long a half-open responder SA may wait for IKE_AUTH. */
 uint64_t eng_half_open_ms(const struct ike_sa *sa);
 struct ike_sa *eng_sa_new(struct ike_engine *e, bool initiator, const struct ike_addr *local,

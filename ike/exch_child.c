@@ -215,10 +215,8 @@ static void eng_ccs_fallback(struct ike_sa *sa, const char *why)
 	struct ike_engine *e = sa->e;
 	struct ike_addr local = sa->local, peer = sa->peer;
 	eng_sa_schedule(sa);
-	for (struct ike_sa *o = e->all; o != NULL; o = o->next)
-		if (eng_addr_eq(&o->peer, &peer) && o->state != IKE_STATE_ESTABLISHED && o->state != IKE_STATE_DELETING)
-			return; /* one is under way already */
-	eng_start(e, &local, &peer);
+	if (!eng_sa_pending_with(e, &peer)) /* else one is under way already */
+		eng_start(e, &local, &peer);
 }
 
 static int eng_info_delete_child(struct ike_sa *sa, uint32_t spi_in);
