@@ -1,16 +1,23 @@
 /* An established peer in one call: both SAs, the tunnel policies, then the
  * release of the packets the kernel held while we negotiated. All or
- * nothing: a failure removes what this call had added. */
+ * nothing: a failure removes what this call had added.
+ *
+ * Order matters: once the outbound policy stands, the kernel's hold queue
+ * may send the held packets on its own timer, and the peer's answers,
+ * decrypted from a tunnel-mode SA, are dropped (XfrmInNoPols) while no
+ * inbound policy admits them. So the inbound and forward policies first. */
 #include "xfrm_internal.h"
 
 #include <errno.h>
 #include <stdio.h>
 
+/* `placed`: bit i set when policies[i] was written by this call. */
 static void xfrm_tunnel_rollback(struct kernel *k, const struct kernel_tunnel *t, bool out_sa, bool in_sa,
-				 size_t npolicies)
+				 uint32_t placed)
 {
-	for (size_t i = 0; i < npolicies; i++)
-		kernel_policy_delete(k, &t->policies[i].sel, t->policies[i].dir, NULL);
+	for (size_t i = 0; i < t->npolicies; i++)
+		if (placed & (1u << i))
+			kernel_policy_delete(k, &t->policies[i].sel, t->policies[i].dir, NULL);
 	if (in_sa)
 		kernel_sa_delete(k, &t->in_sa.src, &t->in_sa.dst, t->in_sa.spi, NULL);
 	if (out_sa)
@@ -20,19 +27,26 @@ static void xfrm_tunnel_rollback(struct kernel *k, const struct kernel_tunnel *t
 int kernel_tunnel_install(struct kernel *k, const struct kernel_tunnel *t, struct kernel_error *err)
 {
 	int r;
-	size_t i = 0;
+	if (t->npolicies > 32)
+		return xfrm_error_set(err, -EINVAL, "a tunnel has at most 32 policies, not %zu", t->npolicies);
 	/* The inbound SA first: the peer may send as soon as it has its own. */
 	if ((r = kernel_sa_add(k, &t->in_sa, err)) != 0)
 		return r;
 	if ((r = kernel_sa_add(k, &t->out_sa, err)) != 0) {
-		xfrm_tunnel_rollback(k, t, false, true, 0);
+		xfrm_tunnel_rollback(k, t, false, true, 0u);
 		return r;
 	}
-	for (i = 0; i < t->npolicies; i++) {
-		/* Update, not add: a policy left by an earlier tunnel is replaced. */
-		if ((r = kernel_policy_update(k, &t->policies[i], err)) != 0) {
-			xfrm_tunnel_rollback(k, t, true, true, i);
-			return r;
+	uint32_t placed = 0;
+	for (int outbound = 0; outbound <= 1; outbound++) {
+		for (size_t i = 0; i < t->npolicies; i++) {
+			if ((t->policies[i].dir == KERNEL_DIR_OUT) != (outbound == 1))
+				continue;
+			/* Update, not add: a policy left by an earlier tunnel is replaced. */
+			if ((r = kernel_policy_update(k, &t->policies[i], err)) != 0) {
+				xfrm_tunnel_rollback(k, t, true, true, placed);
+				return r;
+			}
+			placed |= 1u << i;
 		}
 	}
 	/* The tunnel stands; a failed release only delays the held packets

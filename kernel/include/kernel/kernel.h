@@ -233,7 +233,7 @@ size_t kernel_batch_count(const struct kernel_batch *b);
  * stays installed. */
 struct kernel_tunnel {
 	struct kernel_sa out_sa, in_sa;
-	const struct kernel_policy *policies; /* out, in (and fwd) */
+	const struct kernel_policy *policies; /* out, in (and fwd); outbound placed last */
 	size_t npolicies;
 	const struct kernel_policy *holding;
 	size_t nholding;
