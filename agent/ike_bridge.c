@@ -174,6 +174,7 @@ int ike_bridge_new(uv_loop_t *loop, struct kernel *k, struct shunt_table *shunts
 	}
 	if (ike_bridge_net_sync(b) == 0)
 		log_error("IKE: no socket could be opened: this node can neither initiate nor answer");
+	ike_bridge_idle_arm(b);
 	*out = b;
 	return 0;
 }
@@ -252,6 +253,7 @@ void ike_bridge_set_model(struct ike_bridge *b, const struct policy_model *model
 	/* node.addresses (or the host's, when auto) may have changed. */
 	ike_bridge_net_sync(b);
 	ike_bridge_regroup(b);
+	ike_bridge_idle_arm(b);
 }
 
 void ike_bridge_stop(struct ike_bridge *b)

@@ -105,6 +105,7 @@ void ike_bridge_pending_release(struct ike_bridge *b, const struct kernel_addr *
  * deletes a useless IKE SA and starts again a little later. */
 #define IKE_BRIDGE_LATER_REAP 0
 #define IKE_BRIDGE_LATER_RETRY 1
+#define IKE_BRIDGE_LATER_IDLE 2
 /* The ike_timers callback of b->later. */
 void ike_bridge_later_fired(void *ctx, uint64_t token);
 /* Deletes IKE SA ike_serial with peer on the next loop turn, unless a newer
@@ -115,5 +116,10 @@ int ike_bridge_start(struct ike_bridge *b, const struct kernel_addr *local, cons
 		     char *why, size_t whylen);
 void ike_bridge_retry_check(struct ike_bridge *b, const struct kernel_addr *peer);
 void ike_bridge_pending_free_all(struct ike_bridge *b);
+
+/* ike_bridge_idle.c: idle teardown on b->later. Arms (or, with no
+ * idle-timeout, cancels) the periodic scan for the current model. */
+void ike_bridge_idle_arm(struct ike_bridge *b);
+void ike_bridge_idle_fire(struct ike_bridge *b);
 
 #endif

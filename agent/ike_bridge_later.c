@@ -130,6 +130,8 @@ void ike_bridge_later_fired(void *ctx, uint64_t token)
 	struct ike_bridge *b = ctx;
 	if (token == IKE_BRIDGE_LATER_RETRY)
 		ike_bridge_retry_fire(b);
+	else if (token == IKE_BRIDGE_LATER_IDLE)
+		ike_bridge_idle_fire(b);
 	else
 		ike_bridge_reap(b);
 }

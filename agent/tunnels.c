@@ -15,6 +15,10 @@ struct tunnel {
 	struct tunnel_info info;
 	struct kernel_policy pol[3]; /* out, in, fwd (tunnel mode) */
 	size_t npol;
+	/* Idle teardown (tunnel_idle_collect): both SAs' byte total at the
+	 * last scan, and when it last changed; unknown until the first scan. */
+	uint64_t bytes_seen, active_ms;
+	bool active_known;
 	struct tunnel *next;
 };
 
@@ -178,6 +182,11 @@ int tunnel_install(struct tunnel_table *t, const struct ike_child_info *c, const
 	x->info.reqid = sibling ? sibling->info.reqid : tunnel_reqid_new(t);
 	x->info.instance = sibling ? sibling->info.instance : ++t->last_instance;
 	tunnel_fill_info(x, c, group, cidr);
+	/* A rekey carries no new traffic by itself: the peer's idle time goes on. */
+	if (sibling != NULL && sibling->active_known) {
+		x->active_ms = sibling->active_ms;
+		x->active_known = true;
+	}
 	tunnel_policy(c, KERNEL_DIR_OUT, x->info.reqid, &x->pol[x->npol++]);
 	tunnel_policy(c, KERNEL_DIR_IN, x->info.reqid, &x->pol[x->npol++]);
 	if (!c->transport)
@@ -262,4 +271,48 @@ void tunnel_stats(struct tunnel_table *t, const struct tunnel_info *ti, struct k
 		memset(in, 0, sizeof(*in));
 	if (kernel_sa_get(t->k, &ti->local, &ti->peer, ti->spi_out, out, NULL) != 0)
 		memset(out, 0, sizeof(*out));
+}
+
+static bool tunnel_idle_listed(const struct tunnel_idle *v, size_t n, const struct tunnel *x)
+{
+	for (size_t i = 0; i < n; i++)
+		if (addr_conv_kernel_equal(&v[i].peer, &x->info.peer) && addr_conv_kernel_equal(&v[i].local, &x->info.local))
+			return true;
+	return false;
+}
+
+/* Every tunnel of x's address pair (rekeyed siblings) has been idle. */
+static bool tunnel_pair_idle(const struct tunnel_table *t, const struct tunnel *x, uint64_t now_ms, uint64_t idle_ms)
+{
+	for (const struct tunnel *y = t->list; y != NULL; y = y->next)
+		if (addr_conv_kernel_equal(&y->info.peer, &x->info.peer) &&
+		    addr_conv_kernel_equal(&y->info.local, &x->info.local) && now_ms - y->active_ms < idle_ms)
+			return false;
+	return true;
+}
+
+size_t tunnel_idle_collect(struct tunnel_table *t, uint64_t now_ms, uint64_t idle_ms, struct tunnel_idle *out,
+			   size_t max)
+{
+	for (struct tunnel *x = t->list; x != NULL; x = x->next) {
+		struct kernel_sa_stats in, o;
+		tunnel_stats(t, &x->info, &in, &o);
+		uint64_t total = in.bytes + o.bytes;
+		if (!x->active_known || total != x->bytes_seen || now_ms < x->active_ms) {
+			x->bytes_seen = total;
+			x->active_ms = now_ms;
+			x->active_known = true;
+		}
+	}
+	size_t n = 0;
+	for (const struct tunnel *x = t->list; x != NULL && n < max; x = x->next) {
+		if (now_ms - x->active_ms < idle_ms || tunnel_idle_listed(out, n, x) ||
+		    !tunnel_pair_idle(t, x, now_ms, idle_ms))
+			continue;
+		out[n].local = x->info.local;
+		out[n].peer = x->info.peer;
+		out[n].idle_ms = now_ms - x->active_ms;
+		n++;
+	}
+	return n;
 }

@@ -49,4 +49,16 @@ bool tunnel_table_has_peer(const struct tunnel_table *t, const struct kernel_add
 void tunnel_stats(struct tunnel_table *t, const struct tunnel_info *ti, struct kernel_sa_stats *in,
 		  struct kernel_sa_stats *out);
 
+/* Idle teardown. Reads both SAs' byte counters of every tunnel (a change
+ * in either direction is activity; a rekeyed Child SA continues its
+ * sibling's idle time) and writes into out (at most max) the address
+ * pairs whose tunnels have all carried nothing for idle_ms or more.
+ * now_ms: a monotonic clock in milliseconds. Returns how many. */
+struct tunnel_idle {
+	struct kernel_addr local, peer;
+	uint64_t idle_ms;
+};
+size_t tunnel_idle_collect(struct tunnel_table *t, uint64_t now_ms, uint64_t idle_ms, struct tunnel_idle *out,
+			   size_t max);
+
 #endif
