@@ -55,18 +55,25 @@ aead_run(const struct ike_crypto_sk *sk, uint8_t *msg,
 	uint8_t *tmp;
 	SECStatus rv;
 	int r = -EIO;
+	PK11SymKey *key;
 
 	in_len = l->text_len + (seal ? 0 : tag);
 	want = l->text_len + (seal ? tag : 0);
-	if (in_len > UINT_MAX - tag || (tmp = malloc(in_len + tag)) == NULL)
+	if (in_len > UINT_MAX - tag)
 		return -ENOMEM;
+	if (ike_crypto_sk_key(sk, 0, &key) != 0)
+		return -EIO;
+	if ((tmp = malloc(in_len + tag)) == NULL) {
+		PK11_FreeSymKey(key);
+		return -ENOMEM;
+	}
 	aead_params(sk, msg, l, &p);
 	if (seal)
-		rv = PK11_Encrypt(sk->key, sk->encr->mech, &p.item, tmp, &got,
+		rv = PK11_Encrypt(key, sk->encr->mech, &p.item, tmp, &got,
 		    (unsigned)(in_len + tag), msg + l->text_off,
 		    (unsigned)in_len);
 	else
-		rv = PK11_Decrypt(sk->key, sk->encr->mech, &p.item, tmp, &got,
+		rv = PK11_Decrypt(key, sk->encr->mech, &p.item, tmp, &got,
 		    (unsigned)(in_len + tag), msg + l->text_off,
 		    (unsigned)in_len);
 	if (rv != SECSuccess) {
@@ -79,6 +86,7 @@ aead_run(const struct ike_crypto_sk *sk, uint8_t *msg,
 	memcpy(msg + l->text_off, tmp, want);
 	r = 0;
  out:
+	PK11_FreeSymKey(key);
 	PORT_Memset(tmp, 0, in_len + tag);
 	free(tmp);
 	return r;

@@ -14,10 +14,16 @@ static int
 cbc_icv(const struct ike_crypto_sk *sk, const uint8_t *msg,
     const struct ike_crypto_sk_layout *l, uint8_t mac[64])
 {
+	PK11SymKey *key;
 	size_t n;
+	int r;
 
-	return ike_crypto_prf_hmac(sk->integ->hmac, sk->mac_key,
+	if (ike_crypto_sk_key(sk, 1, &key) != 0)
+		return -EIO;
+	r = ike_crypto_prf_hmac(sk->integ->hmac, key,
 	    msg + l->aad_off, l->icv_off - l->aad_off, mac, 64, &n);
+	PK11_FreeSymKey(key);
+	return r;
 }
 
 static int
@@ -30,16 +36,23 @@ cbc_run(const struct ike_crypto_sk *sk, uint8_t *msg,
 	SECStatus rv;
 	int r = -EIO;
 
+	PK11SymKey *key;
+
 	if (l->text_len > UINT_MAX || (tmp = malloc(l->text_len)) == NULL)
 		return -ENOMEM;
+	if (ike_crypto_sk_key(sk, 0, &key) != 0) {
+		free(tmp);
+		return -EIO;
+	}
 	if (enc)
-		rv = PK11_Encrypt(sk->key, CKM_AES_CBC, &iv, tmp, &got,
+		rv = PK11_Encrypt(key, CKM_AES_CBC, &iv, tmp, &got,
 		    (unsigned)l->text_len, msg + l->text_off,
 		    (unsigned)l->text_len);
 	else
-		rv = PK11_Decrypt(sk->key, CKM_AES_CBC, &iv, tmp, &got,
+		rv = PK11_Decrypt(key, CKM_AES_CBC, &iv, tmp, &got,
 		    (unsigned)l->text_len, msg + l->text_off,
 		    (unsigned)l->text_len);
+	PK11_FreeSymKey(key);
 	if (rv == SECSuccess && got == l->text_len) {
 		memcpy(msg + l->text_off, tmp, l->text_len);
 		r = 0;

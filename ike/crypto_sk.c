@@ -14,50 +14,56 @@ ike_crypto_sk_free(struct ike_crypto_sk *sk)
 {
 	if (sk == NULL)
 		return;
-	if (sk->key != NULL)
-		PK11_FreeSymKey(sk->key);
-	if (sk->mac_key != NULL)
-		PK11_FreeSymKey(sk->mac_key);
 	PORT_Memset(sk, 0, sizeof(*sk));
 	free(sk);
 }
 
-/* The AEAD salt: the last 4 bytes of SK_e (RFC 5282 7.1, RFC 7634 2). */
-static int
-sk_salt(struct ike_crypto_sk *sk, PK11SymKey *sk_e)
+int
+ike_crypto_sk_key(const struct ike_crypto_sk *sk, int mac, PK11SymKey **out)
 {
-	uint8_t v[64];
-	size_t n;
-	int r;
-
-	if ((r = ike_crypto_nss_key_bytes(sk_e, v, sizeof(v), &n)) != 0)
-		return r;
-	if (n != sk->encr->key_len + sk->encr->salt_len)
-		r = -EINVAL;
-	else
-		memcpy(sk->salt, v + sk->encr->key_len, sk->encr->salt_len);
-	PORT_Memset(v, 0, sizeof(v));
-	return r;
+	if (mac)
+		return ike_crypto_nss_import_key(sk->mac, sk->mac_len,
+		    CKM_GENERIC_SECRET_KEY_GEN, out);
+	return ike_crypto_nss_import_key(sk->key, sk->key_len, sk->encr->mech,
+	    out);
 }
 
+/* SK_e (cipher key, then the AEAD salt) and SK_a into sk's buffers. */
 static int
 sk_keys(struct ike_crypto_sk *sk, PK11SymKey *sk_e, PK11SymKey *sk_a)
 {
+	uint8_t v[96];
+	size_t n;
 	int r;
 
-	if (PK11_GetKeyLength(sk_e) != sk->encr->key_len + sk->encr->salt_len)
+	if (sk->encr->key_len > sizeof(sk->key) ||
+	    sk->encr->salt_len > sizeof(sk->salt))
 		return -EINVAL;
-	if (sk->encr->aead && (r = sk_salt(sk, sk_e)) != 0)
-		return r;
-	if ((r = ike_crypto_nss_key_slice(sk_e, 0, sk->encr->key_len,
-	    sk->encr->mech, &sk->key)) != 0)
-		return r;
-	if (sk->integ == NULL)
-		return 0;
-	if (sk_a == NULL || PK11_GetKeyLength(sk_a) != sk->integ->key_len)
-		return -EINVAL;
-	return ike_crypto_nss_key_slice(sk_a, 0, sk->integ->key_len,
-	    CKM_GENERIC_SECRET_KEY_GEN, &sk->mac_key);
+	if ((r = ike_crypto_nss_key_bytes(sk_e, v, sizeof(v), &n)) != 0)
+		goto out;
+	r = -EINVAL;
+	if (n != sk->encr->key_len + sk->encr->salt_len)
+		goto out;
+	memcpy(sk->key, v, sk->encr->key_len);
+	sk->key_len = (uint8_t)sk->encr->key_len;
+	memcpy(sk->salt, v + sk->encr->key_len, sk->encr->salt_len);
+	if (sk->integ == NULL) {
+		r = 0;
+		goto out;
+	}
+	if (sk_a == NULL || sk->integ->key_len > sizeof(sk->mac))
+		goto out;
+	if ((r = ike_crypto_nss_key_bytes(sk_a, v, sizeof(v), &n)) != 0)
+		goto out;
+	r = -EINVAL;
+	if (n != sk->integ->key_len)
+		goto out;
+	memcpy(sk->mac, v, n);
+	sk->mac_len = (uint8_t)n;
+	r = 0;
+ out:
+	PORT_Memset(v, 0, sizeof(v));
+	return r;
 }
 
 int

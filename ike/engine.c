@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "ike/crypto_nss.h"
 #include "engine_int.h"
 #include "ike/ike_names.h"
 
@@ -256,6 +257,7 @@ void eng_sa_free(struct ike_sa *sa)
 	if (sa->reasm != NULL)
 		ike_frag_reasm_free(sa->reasm);
 	free(sa->reasm);
+	explicit_bzero(sa->sk_d, sizeof(sa->sk_d)); /* a plain memset before free may be elided */
 	memset(sa, 0, sizeof(*sa));
 	free(sa);
 }
@@ -274,11 +276,18 @@ void eng_sa_established(struct ike_sa *sa)
 	}
 	if (sa->conf.liveness_ms != 0)
 		sa->liveness_next = sa->established_ms + sa->conf.liveness_ms;
-	/* Only SK_d is needed from now on (Child SA keys, rekeys): the SK
-	 * contexts hold their own keys, AUTH is done, and the IKE_SA_INIT
-	 * messages were only signed. Less state per peer. */
+	/* Only SK_d is needed from now on (Child SA keys, rekeys), and as a
+	 * value: the SK contexts hold their own keys, AUTH is done, and the
+	 * IKE_SA_INIT messages were only signed. Less state per peer. */
 	ike_crypto_dh_free(sa->dh);
 	sa->dh = NULL;
+	size_t dlen = 0;
+	if (sa->keys.sk_d != NULL &&
+	    ike_crypto_nss_key_bytes(sa->keys.sk_d, sa->sk_d, sizeof(sa->sk_d), &dlen) == 0 && dlen > 0) {
+		sa->sk_d_len = (uint8_t)dlen;
+		PK11_FreeSymKey(sa->keys.sk_d);
+		sa->keys.sk_d = NULL;
+	}
 	PK11SymKey **gone[] = { &sa->keys.sk_ai, &sa->keys.sk_ar, &sa->keys.sk_ei, &sa->keys.sk_er,
 				&sa->keys.sk_pi, &sa->keys.sk_pr };
 	for (size_t i = 0; i < sizeof(gone) / sizeof(gone[0]); i++)
@@ -290,6 +299,18 @@ void eng_sa_established(struct ike_sa *sa)
 	free(sa->init_resp);
 	sa->init_req = sa->init_resp = NULL;
 	sa->init_req_len = sa->init_resp_len = 0;
+}
+
+int eng_sk_d(struct ike_sa *sa, PK11SymKey **out)
+{
+	*out = NULL;
+	if (sa->keys.sk_d != NULL) {
+		*out = PK11_ReferenceSymKey(sa->keys.sk_d);
+		return *out != NULL ? 0 : -1;
+	}
+	if (sa->sk_d_len == 0)
+		return -1;
+	return ike_crypto_nss_import_key(sa->sk_d, sa->sk_d_len, CKM_GENERIC_SECRET_KEY_GEN, out) == 0 ? 0 : -1;
 }
 
 void eng_sa_drop(struct ike_sa *sa)

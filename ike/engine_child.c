@@ -84,8 +84,12 @@ int eng_child_install(struct ike_sa *sa, const struct eng_child_new *n)
 		return -1;
 	struct ike_crypto_child_keys k;
 	size_t elen = ei->key_len + ei->salt_len, ilen = ii ? ii->key_len : 0;
-	if (ike_crypto_keymat_child(sa->suite.prf, sa->keys.sk_d, n->gir, n->ni, n->ni_len, n->nr, n->nr_len, elen,
-				    ilen, &k) != 0)
+	PK11SymKey *sk_d;
+	if (eng_sk_d(sa, &sk_d) != 0)
+		return -1;
+	int kr = ike_crypto_keymat_child(sa->suite.prf, sk_d, n->gir, n->ni, n->ni_len, n->nr, n->nr_len, elen, ilen, &k);
+	PK11_FreeSymKey(sk_d);
+	if (kr != 0)
 		return -1;
 	struct eng_child *c = &sa->child[sa->n_children++];
 	memset(c, 0, sizeof(*c));

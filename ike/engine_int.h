@@ -67,6 +67,10 @@ struct ike_sa {
 	size_t cookie_len;
 	unsigned ke_retries;
 	struct ike_crypto_ike_keys keys;
+	/* SK_d's value once established (keys.sk_d freed: a softoken key
+	 * costs ~6 KiB and SK_d serves only Child keys and rekeys). */
+	uint8_t sk_d[64];
+	uint8_t sk_d_len;
 	struct ike_crypto_sk *sk_in, *sk_out;
 	uint8_t *init_req, *init_resp; /* owned: RealMessage1 and 2 */
 	size_t init_req_len, init_resp_len;
@@ -241,6 +245,9 @@ void eng_init_request(struct ike_engine *e, const uint8_t *buf, size_t len, cons
 		      const struct ike_addr *from, const struct ike_addr *to);
 void eng_init_response(struct ike_sa *sa, const uint8_t *buf, size_t len, const struct ike_msg *m);
 int eng_init_keys(struct ike_sa *sa, const uint8_t *peer_ke, size_t peer_ke_len);
+/* engine.c: SK_d as a key object for one derivation: *out owned by the
+ * caller (PK11_FreeSymKey). 0 or -1. */
+int eng_sk_d(struct ike_sa *sa, PK11SymKey **out);
 
 /* exch_auth.c */
 int eng_auth_start(struct ike_sa *sa);

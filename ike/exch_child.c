@@ -179,7 +179,12 @@ static struct ike_sa *eng_ccs_new_ike(struct ike_sa *old, bool we_init, uint64_t
 	eng_spi_bytes(spi_i, si);
 	eng_spi_bytes(spi_r, sr);
 	/* SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr), with the old PRF. */
-	int r = ike_crypto_keymat_skeyseed_rekey(old->suite.prf, old->keys.sk_d, gir, ni, ni_len, nr, nr_len, &seed);
+	PK11SymKey *sk_d_old;
+	int r = eng_sk_d(old, &sk_d_old);
+	if (r == 0) {
+		r = ike_crypto_keymat_skeyseed_rekey(old->suite.prf, sk_d_old, gir, ni, ni_len, nr, nr_len, &seed);
+		PK11_FreeSymKey(sk_d_old);
+	}
 	if (r == 0)
 		r = ike_crypto_algs_sizes(suite->prf, suite->encr, suite->key_bits, suite->integ, &sz);
 	if (r == 0)
