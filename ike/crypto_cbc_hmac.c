@@ -35,7 +35,6 @@ cbc_run(const struct ike_crypto_sk *sk, uint8_t *msg,
 	uint8_t *tmp;
 	SECStatus rv;
 	int r = -EIO;
-
 	PK11SymKey *key;
 
 	if (l->text_len > UINT_MAX || (tmp = malloc(l->text_len)) == NULL)

@@ -15,14 +15,7 @@ ns=smfw$$
 t=$(mktemp -d)
 trap 'ip netns del "$ns" 2>/dev/null; rm -rf "$t"' EXIT
 ip netns add "$ns" || { echo "skipped: cannot create a network namespace"; exit 77; }
-export ANSIBLE_ROLES_PATH=$src/deploy/ansible/roles ANSIBLE_CONNECTION_PLUGINS=$src/tests/lab/lib/ansible \
-	ANSIBLE_NOCOLOR=1 ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
-	ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 ANSIBLE_LOCAL_TEMP=$t/tmp ANSIBLE_REMOTE_TEMP=$t/tmp \
-	ANSIBLE_HOME=$t/home ANSIBLE_PIPELINING=true
-fails=0
-ok() { echo "PASS $1"; }
-bad() { echo "FAIL $1"; fails=$((fails + 1)); }
-"$src/deploy/ansible/examples/make-pki.sh" "$t/pki" node=192.0.2.1 >/dev/null || { echo "FAIL make-pki.sh"; exit 1; }
+. "$src/tests/deploy/netns_role.sh"
 cat >"$t/play.yml" <<PLAY
 - hosts: node
   gather_facts: false
@@ -42,9 +35,6 @@ cat >"$t/play.yml" <<PLAY
 PLAY
 # The role runs `swanmesh` from PATH when it installs nothing.
 export PATH=$(dirname "$swanmesh"):$PATH
-echo "node ansible_host=$ns ansible_connection=netns" >"$t/hosts"
-play() { ansible-playbook -i "$t/hosts" "$t/play.yml" -e "pki=$t/pki" "$@" 2>&1; }
-recap_changed() { sed -n 's/^node *: ok=[0-9]* *changed=\([0-9]*\).*failed=0.*/\1/p' <<<"$1"; }
 
 out=$(play); rc=$?
 [ $rc -eq 0 ] && [ "$(recap_changed "$out")" -gt 0 ] && ok "first run" || bad "first run: $out"

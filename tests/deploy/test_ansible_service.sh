@@ -25,14 +25,7 @@ ip -n "$ns" link set lo up
 ip -n "$ns" link add v0 type veth peer name v1 && ip -n "$ns" link set v0 up && ip -n "$ns" link set v1 up && ip -n "$ns" addr add 192.0.2.1/24 dev v0
 DESTDIR=$t/stage cmake --install "$build" >"$t/install.log" || { echo "FAIL cmake --install: $(cat "$t/install.log")"; exit 1; }
 prefix=$(sed -n 's/^CMAKE_INSTALL_PREFIX:PATH=//p' "$build/CMakeCache.txt")
-export ANSIBLE_ROLES_PATH=$src/deploy/ansible/roles ANSIBLE_CONNECTION_PLUGINS=$src/tests/lab/lib/ansible \
-	ANSIBLE_NOCOLOR=1 ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
-	ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 ANSIBLE_LOCAL_TEMP=$t/tmp ANSIBLE_REMOTE_TEMP=$t/tmp \
-	ANSIBLE_HOME=$t/home ANSIBLE_PIPELINING=true
-fails=0
-ok() { echo "PASS $1"; }
-bad() { echo "FAIL $1"; fails=$((fails + 1)); }
-"$src/deploy/ansible/examples/make-pki.sh" "$t/pki" node=192.0.2.1 >/dev/null || { echo "FAIL make-pki.sh"; exit 1; }
+. "$src/tests/deploy/netns_role.sh"
 cat >"$t/play.yml" <<PLAY
 - hosts: node
   gather_facts: false
@@ -56,9 +49,6 @@ cat >"$t/play.yml" <<PLAY
         swanmesh_pkcs12: "{{ pki }}/node.p12"
         swanmesh_pkcs12_password: "{{ lookup('file', pki + '/password') }}"
 PLAY
-echo "node ansible_host=$ns ansible_connection=netns" >"$t/hosts"
-play() { ansible-playbook -i "$t/hosts" "$t/play.yml" -e "pki=$t/pki" "$@" 2>&1; }
-recap_changed() { sed -n 's/^node *: ok=[0-9]* *changed=\([0-9]*\).*failed=0.*/\1/p' <<<"$1"; }
 cli() { ip netns exec "$ns" "$t/root$prefix/sbin/swanmesh" --config "$t/etc/swanmesh.yaml" "$@"; }
 daemon_pid() { cat "$t/run/ctl.pid" 2>/dev/null; }
 
