@@ -194,6 +194,14 @@ vmrss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
 # log_span_ms LOG FIRST-REGEX LAST-REGEX: milliseconds between the first line
 # matching FIRST and the last line matching LAST (the agent's own timestamps).
+log_span_ms() {
+	awk -v f="$2" -v l="$3" '
+		function ms(d, t,   a) { split(t, a, /[:.]/); return ((a[1] * 60 + a[2]) * 60 + a[3]) * 1000 + a[4] }
+		$0 ~ f && s == "" { s = ms($1, $2) }
+		$0 ~ l { e = ms($1, $2) }
+		END { if (s == "" || e == "") exit 1; print e - s }' "$1"
+}
+
 # log_since_ms LOG PATTERN HH:MM:SS.mmm: milliseconds from that time of day
 # (date +%H:%M:%S.%3N, the log's clock) to the last line matching PATTERN.
 log_since_ms() {
@@ -201,13 +209,5 @@ log_since_ms() {
 		function ms(t,   a) { split(t, a, /[:.]/); return ((a[1] * 60 + a[2]) * 60 + a[3]) * 1000 + a[4] }
 		$0 ~ f { e = ms($2) }
 		END { if (e == "") exit 1; print e - ms(t0) }' "$1"
-}
-
-log_span_ms() {
-	awk -v f="$2" -v l="$3" '
-		function ms(d, t,   a) { split(t, a, /[:.]/); return ((a[1] * 60 + a[2]) * 60 + a[3]) * 1000 + a[4] }
-		$0 ~ f && s == "" { s = ms($1, $2) }
-		$0 ~ l { e = ms($1, $2) }
-		END { if (s == "" || e == "") exit 1; print e - s }' "$1"
 }
 
