@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "ike/crypto_nss.h"
 #include "ike_bridge.h"
+#include "io_watch.h"
 #include "larval.h"
 #include "log.h"
 #include "ndp_bypass.h"
@@ -36,7 +37,7 @@ struct agent_core {
 	struct kernel *k;
 	struct policy_model *model;
 	struct shunt_table *shunts;
-	uv_poll_t events;
+	struct io_watch events;
 	unsigned policies;
 	struct ike_bridge *ike;
 	bool nss;
@@ -161,16 +162,26 @@ static void agent_core_events_lost(struct agent_core *c)
 		 failed != 0 ? "; some traps could not be re-inserted" : "");
 }
 
-static void agent_core_readable(uv_poll_t *h, int status, int events)
+/* Every queued event; an overflow (ENOBUFS, reported once, as POLLERR)
+ * is recovered from after the rest of the queue is read. */
+static int agent_core_readable(void *ctx, bool error)
 {
-	(void)status;
-	(void)events;
-	struct agent_core *c = h->data;
+	struct agent_core *c = ctx;
 	unsigned malformed = 0;
-	if (kernel_event_dispatch(c->k, agent_core_on_event, c, &malformed) == -ENOBUFS)
+	int got = 0, r;
+	bool lost = false;
+	(void)error;
+	while ((r = kernel_event_dispatch(c->k, agent_core_on_event, c, &malformed)) == -ENOBUFS) {
+		lost = true;
+		got++; /* the overflow report itself was taken off the socket */
+	}
+	if (lost)
 		agent_core_events_lost(c);
 	if (malformed)
 		log_warn("%u malformed kernel events ignored", malformed);
+	if (r < 0 && r != -EAGAIN && r != -EINTR && r != -ENOMEM)
+		return r;
+	return got + (r > 0 ? r : 0) + (int)malformed;
 }
 
 /* A burst of negotiations (a thousand peers at once) leaves the memory of
@@ -259,9 +270,9 @@ int agent_core_start(uv_loop_t *loop, const char *config_path, struct agent_core
 		free(c);
 		return -1;
 	}
-	uv_poll_init(loop, &c->events, kernel_event_fd(c->k));
-	c->events.data = c;
-	uv_poll_start(&c->events, UV_READABLE, agent_core_readable);
+	int r = io_watch_start(loop, &c->events, kernel_event_fd(c->k), "XFRM events", agent_core_readable, c);
+	if (r != 0)
+		log_error("cannot watch the kernel's event socket: %s", uv_strerror(r));
 	uv_timer_init(loop, &c->trim);
 	c->trim.data = c;
 	uv_timer_start(&c->trim, agent_core_trim, AGENT_CORE_TRIM_MS, AGENT_CORE_TRIM_MS);
@@ -299,14 +310,19 @@ int agent_core_reload(struct agent_core *c, char *why, size_t whylen)
 	return r < 0 ? -1 : 0;
 }
 
-static void agent_core_closed(uv_handle_t *h)
+static void agent_core_release(void *ctx)
 {
-	struct agent_core *c = h->data;
+	struct agent_core *c = ctx;
 	if (--c->open_handles > 0)
 		return;
 	kernel_close(c->k);
 	policy_model_free(c->model);
 	free(c);
+}
+
+static void agent_core_trim_closed(uv_handle_t *h)
+{
+	agent_core_release(h->data);
 }
 
 void agent_core_stop(struct agent_core *c)
@@ -327,10 +343,9 @@ void agent_core_stop(struct agent_core *c)
 	c->nss = false;
 	shunt_table_free(c->shunts);
 	c->shunts = NULL;
-	uv_poll_stop(&c->events);
 	uv_timer_stop(&c->trim);
-	uv_close((uv_handle_t *)&c->trim, agent_core_closed);
-	uv_close((uv_handle_t *)&c->events, agent_core_closed);
+	uv_close((uv_handle_t *)&c->trim, agent_core_trim_closed);
+	io_watch_close(&c->events, agent_core_release);
 	log_info("stopped; group policies stay in the kernel (private traffic is held or dropped, never clear)");
 }
 

@@ -5,6 +5,8 @@
 #include "daemon_detach.h"
 #include "agent_core.h"
 #include "ctl_ike.h"
+#include "ctl_sockets.h"
+#include "io_watch.h"
 #include "log.h"
 #include "pidfile.h"
 #include "sd_notify.h"
@@ -32,6 +34,7 @@ struct daemon {
 	int pid_fd;
 	uint64_t started_ms;
 	bool stopping;
+	int exit_code; /* non-zero: stopped by a failure, for systemd to restart us */
 	const char *config;
 	struct agent_core *core;
 };
@@ -78,6 +81,17 @@ static void daemon_stop(struct daemon *d, const char *why)
 	uv_close((uv_handle_t *)&d->stopper, NULL);
 }
 
+/* A socket the loop can no longer read: a daemon that looks alive and
+ * reads nothing is worse than none, so stop and exit non-zero. */
+static void daemon_on_watch_failed(void *ctx, const char *name, const char *why)
+{
+	struct daemon *d = ctx;
+	char text[256];
+	snprintf(text, sizeof(text), "%s: %s (exit status 1, for the service manager to restart us)", name, why);
+	d->exit_code = 1;
+	daemon_stop(d, text);
+}
+
 static void daemon_do_reload(struct daemon *d)
 {
 	char why[1024];
@@ -113,12 +127,14 @@ static void daemon_ctl_status(void *ctx, const struct ctl_request *req, struct c
 		jw_key(w, "pid"); jw_int(w, getpid());
 		jw_key(w, "uptime"); jw_uint(w, up);
 		ctl_ike_status_json(d->core, w);
+		ctl_sockets_status_json(uv_now(&d->loop), w);
 		jw_object_end(w);
 		return;
 	}
 	ctl_reply_printf(r, "swanmeshd %s, pid %ld, up %llus\n", PROJECT_VERSION, (long)getpid(),
 			 (unsigned long long)up);
 	ctl_ike_status_text(d->core, r);
+	ctl_sockets_status_text(uv_now(&d->loop), r);
 }
 
 static void daemon_ctl_trafficstatus(void *ctx, const struct ctl_request *req, struct ctl_reply *r)
@@ -276,6 +292,7 @@ static int daemon_main_loop(struct daemon *d, int ready_fd)
 		return 1;
 	}
 	d->started_ms = uv_now(&d->loop);
+	io_watch_on_failure(daemon_on_watch_failed, d);
 	char why[1024];
 	r = daemon_signals(d);
 	if (r == 0 && (r = agent_core_start(&d->loop, d->config, &d->core, why, sizeof(why))) != 0)
@@ -292,7 +309,8 @@ static int daemon_main_loop(struct daemon *d, int ready_fd)
 	uv_walk(&d->loop, daemon_close_walk, NULL);
 	uv_run(&d->loop, UV_RUN_DEFAULT);
 	(void)uv_loop_close(&d->loop);
-	return r == 0 ? 0 : 1;
+	io_watch_on_failure(NULL, NULL);
+	return r == 0 ? d->exit_code : 1;
 }
 
 int daemon_run(const struct daemon_opts *opts)

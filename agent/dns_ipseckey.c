@@ -5,6 +5,7 @@
  * the loop thread. */
 #include "dns_ipseckey.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,8 @@
 #include <unbound.h>
 
 #include "dns_name.h"
+#include "io_watch.h"
+#include "log.h"
 #include "ipseckey.h"
 
 #define DNS_RR_IPSECKEY 45
@@ -52,7 +55,7 @@ struct dns_cache_entry {
 struct dns_ipseckey {
 	uv_loop_t *loop;
 	struct ub_ctx *ub;
-	uv_poll_t poll;
+	struct io_watch watch;
 	unsigned timeout_ms;
 	struct dns_query *queries;
 	struct dns_cache_entry *cache;
@@ -114,13 +117,20 @@ static int dns_configure(struct ub_ctx *ub, const struct dns_ipseckey_config *cf
 	return 0;
 }
 
-static void dns_on_readable(uv_poll_t *h, int status, int events)
+/* libunbound's result pipe: ub_process() reads every answer waiting. */
+static int dns_on_readable(void *ctx, bool error)
 {
-	(void)status;
-	(void)events;
-	struct dns_ipseckey *d = h->data;
-	ub_process(d->ub);
+	struct dns_ipseckey *d = ctx;
+	(void)error;
+	int e = ub_process(d->ub);
+	if (e != 0) {
+		log_error("DNS: cannot read libunbound's answers: %s", ub_strerror(e));
+		return -EIO;
+	}
+	return 1;
 }
+
+static void dns_closed(void *ctx);
 
 int dns_ipseckey_new(uv_loop_t *loop, const struct dns_ipseckey_config *cfg, struct dns_ipseckey **out,
 		     char *why, size_t whylen)
@@ -140,9 +150,12 @@ int dns_ipseckey_new(uv_loop_t *loop, const struct dns_ipseckey_config *cfg, str
 		free(d);
 		return -1;
 	}
-	uv_poll_init(loop, &d->poll, ub_fd(d->ub));
-	d->poll.data = d;
-	uv_poll_start(&d->poll, UV_READABLE, dns_on_readable);
+	int r = io_watch_start(loop, &d->watch, ub_fd(d->ub), "DNS (libunbound)", dns_on_readable, d);
+	if (r != 0) {
+		snprintf(why, whylen, "cannot watch libunbound's socket: %s", uv_strerror(r));
+		io_watch_close(&d->watch, dns_closed);
+		return -1;
+	}
 	*out = d;
 	return 0;
 }
@@ -332,9 +345,9 @@ void dns_ipseckey_counters(const struct dns_ipseckey *d, unsigned long *cached, 
 	*sent = d->sent;
 }
 
-static void dns_closed(uv_handle_t *h)
+static void dns_closed(void *ctx)
 {
-	struct dns_ipseckey *d = h->data;
+	struct dns_ipseckey *d = ctx;
 	ub_ctx_delete(d->ub);
 	while (d->cache != NULL) {
 		struct dns_cache_entry *e = d->cache;
@@ -355,6 +368,5 @@ void dns_ipseckey_free(struct dns_ipseckey *d)
 		uv_timer_stop(&q->timer);
 		uv_close((uv_handle_t *)&q->timer, dns_query_closed);
 	}
-	uv_poll_stop(&d->poll);
-	uv_close((uv_handle_t *)&d->poll, dns_closed);
+	io_watch_close(&d->watch, dns_closed);
 }

@@ -13,17 +13,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "io_watch.h"
 #include "kernel/kernel.h"
 
 #define IKE_SOCKET_MAX 65536 /* a UDP datagram */
 
 struct ike_socket {
-	uv_poll_t poll;
+	struct io_watch watch;
 	int fd, family;
 	bool natt;
 	struct ike_socket_cbs cbs;
 	void *ctx;
-	unsigned long rx, tx, dropped;
+	unsigned long rx, tx, dropped, errors;
 	uint8_t buf[IKE_SOCKET_MAX];
 };
 
@@ -91,17 +92,19 @@ static int ike_socket_bind(int fd, const char *address, int family, uint16_t por
 	return 0;
 }
 
-/* Reports every queued error (ICMP unreachable for something we sent). */
-static void ike_socket_errors(struct ike_socket *s)
+/* Reports every queued error (ICMP unreachable for something we sent);
+ * returns how many were taken off the queue. */
+static int ike_socket_errors(struct ike_socket *s)
 {
-	for (;;) {
+	for (int n = 0;; n++) {
 		struct sockaddr_storage peer;
 		char ctl[512];
 		uint8_t dummy[64];
 		struct iovec iov = { dummy, sizeof(dummy) };
 		struct msghdr m = { &peer, sizeof(peer), &iov, 1, ctl, sizeof(ctl), 0 };
 		if (recvmsg(s->fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
-			return;
+			return n;
+		s->errors++;
 		for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c)) {
 			bool v4 = c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR;
 			bool v6 = c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR;
@@ -139,18 +142,33 @@ static void ike_socket_local(const struct ike_socket *s, struct msghdr *m, struc
 	}
 }
 
-static void ike_socket_read(struct ike_socket *s)
+/* Errors that belong to an earlier datagram (ICMP), not to this call. */
+static bool ike_socket_async_error(int err)
 {
-	for (;;) {
+	return err == ECONNREFUSED || err == EHOSTUNREACH || err == ENETUNREACH || err == EHOSTDOWN || err == EMSGSIZE;
+}
+
+/* Datagrams we can make nothing of are dropped: a broken fd is the only
+ * reason to stop reading for good. */
+static bool ike_socket_broken(int err)
+{
+	return err == EBADF || err == ENOTSOCK || err == EFAULT || err == EINVAL;
+}
+
+/* Reads every queued datagram; returns how many, or -errno when the
+ * socket cannot be read any more. */
+static int ike_socket_read(struct ike_socket *s)
+{
+	for (int got = 0;; got++) {
 		struct sockaddr_storage from, to;
 		char ctl[256];
 		struct iovec iov = { s->buf, sizeof(s->buf) };
 		struct msghdr m = { &from, sizeof(from), &iov, 1, ctl, sizeof(ctl), 0 };
 		ssize_t n = recvmsg(s->fd, &m, MSG_DONTWAIT);
 		if (n < 0) {
-			if (errno == ECONNREFUSED || errno == EHOSTUNREACH || errno == ENETUNREACH)
+			if (ike_socket_async_error(errno) || errno == EINTR)
 				continue; /* the details come from the error queue */
-			return;
+			return ike_socket_broken(errno) ? -errno : got;
 		}
 		size_t off = 0;
 		if (s->natt) {
@@ -173,14 +191,13 @@ static void ike_socket_read(struct ike_socket *s)
 	}
 }
 
-static void ike_socket_on_event(uv_poll_t *h, int status, int events)
+static int ike_socket_on_event(void *ctx, bool error)
 {
-	(void)status;
-	(void)events;
-	struct ike_socket *s = h->data;
-	/* POLLERR arrives as a readable event or an error status: drain both. */
-	ike_socket_errors(s);
-	ike_socket_read(s);
+	struct ike_socket *s = ctx;
+	(void)error; /* queued errors may come with a plain readable event too: drain both always */
+	int e = ike_socket_errors(s);
+	int d = ike_socket_read(s);
+	return d < 0 ? d : e + d;
 }
 
 int ike_socket_open(uv_loop_t *loop, const char *address, int family, uint16_t port, bool natt,
@@ -206,9 +223,14 @@ int ike_socket_open(uv_loop_t *loop, const char *address, int family, uint16_t p
 		free(s);
 		return -1;
 	}
-	uv_poll_init(loop, &s->poll, s->fd);
-	s->poll.data = s;
-	uv_poll_start(&s->poll, UV_READABLE, ike_socket_on_event);
+	char name[96];
+	snprintf(name, sizeof(name), "IKE %s port %u", address ? address : (family == AF_INET ? "0.0.0.0" : "::"), port);
+	int r = io_watch_start(loop, &s->watch, s->fd, name, ike_socket_on_event, s);
+	if (r != 0) {
+		snprintf(why, whylen, "cannot watch the socket of %s: %s", name, uv_strerror(r));
+		ike_socket_close(s);
+		return -1;
+	}
 	*out = s;
 	return 0;
 }
@@ -219,8 +241,12 @@ int ike_socket_send(struct ike_socket *s, const uint8_t *buf, size_t len, const 
 	struct iovec iov[2] = { { (void *)marker, 4 }, { (void *)buf, len } };
 	socklen_t tolen = to->ss_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
 	struct msghdr m = { (void *)to, tolen, s->natt ? iov : iov + 1, s->natt ? 2 : 1, NULL, 0, 0 };
-	if (sendmsg(s->fd, &m, MSG_DONTWAIT) < 0)
-		return -errno;
+	/* A send first reports (and clears) the error an earlier datagram to
+	 * another peer raised; that one is read from the error queue, and this
+	 * datagram must still leave. */
+	for (int tries = 0; sendmsg(s->fd, &m, MSG_DONTWAIT) < 0; tries++)
+		if (tries == 3 || !ike_socket_async_error(errno))
+			return -errno;
 	s->tx++;
 	return 0;
 }
@@ -232,9 +258,14 @@ void ike_socket_counters(const struct ike_socket *s, unsigned long *rx, unsigned
 	*dropped = s->dropped;
 }
 
-static void ike_socket_closed(uv_handle_t *h)
+unsigned long ike_socket_errors_seen(const struct ike_socket *s)
 {
-	struct ike_socket *s = h->data;
+	return s->errors;
+}
+
+static void ike_socket_closed(void *ctx)
+{
+	struct ike_socket *s = ctx;
 	close(s->fd);
 	free(s);
 }
@@ -243,6 +274,5 @@ void ike_socket_close(struct ike_socket *s)
 {
 	if (s == NULL)
 		return;
-	uv_poll_stop(&s->poll);
-	uv_close((uv_handle_t *)&s->poll, ike_socket_closed);
+	io_watch_close(&s->watch, ike_socket_closed);
 }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "ike_socket.h"
+#include "io_watch.h"
 #include "kernel/kernel.h"
 
 struct seen {
@@ -142,6 +143,71 @@ static void test_datagrams(void **state)
 	uv_loop_close(&loop);
 }
 
+struct watch_seen {
+	const char *name;
+	bool found, reading;
+	uint64_t error_events, received;
+};
+
+static void find_watch(void *ctx, const struct io_watch_stats *st)
+{
+	struct watch_seen *w = ctx;
+	if (strcmp(st->name, w->name) != 0)
+		return;
+	w->found = true;
+	w->reading = st->reading;
+	w->error_events = st->error_events;
+	w->received = st->received;
+}
+
+/* An ICMP error raises POLLERR, on which libuv stops a uv_poll watcher:
+ * the socket must still be read afterwards, as initiator and responder,
+ * however many errors come. */
+static void test_read_after_icmp_errors(void **state)
+{
+	(void)state;
+	uv_loop_t loop;
+	uv_loop_init(&loop);
+	struct seen va = { 0 }, vb = { 0 };
+	struct ike_socket *a = open_sock(&loop, "192.0.2.1", 500, false, &va);
+	struct ike_socket *b = open_sock(&loop, "192.0.2.2", 500, false, &vb);
+	uint8_t msg[40] = { 7 };
+	struct sockaddr_storage closed = sa("192.0.2.2", 4501), to_a = sa("192.0.2.1", 500), to_b = sa("192.0.2.2", 500);
+	for (int round = 1; round <= 3; round++) {
+		assert_int_equal(ike_socket_send(a, msg, sizeof(msg), &closed), 0);
+		spin(&loop, &va.unreach, round);
+		assert_int_equal(va.unreach, round);
+		/* The same loop turns on: our socket reads what comes next. */
+		assert_int_equal(ike_socket_send(b, msg, sizeof(msg), &to_a), 0);
+		spin(&loop, &va.recv, round);
+		assert_int_equal(va.recv, round);
+		assert_int_equal(ike_socket_send(a, msg, sizeof(msg), &to_b), 0);
+		spin(&loop, &vb.recv, round);
+		assert_int_equal(vb.recv, round);
+	}
+	/* A burst of errors queued at once, then a datagram: still read. */
+	for (int i = 0; i < 50; i++)
+		assert_int_equal(ike_socket_send(a, msg, sizeof(msg), &closed), 0);
+	usleep(50000);
+	assert_int_equal(ike_socket_send(b, msg, sizeof(msg), &to_a), 0);
+	spin(&loop, &va.recv, 4);
+	assert_int_equal(va.recv, 4);
+	assert_true(ike_socket_errors_seen(a) >= 4);
+	struct watch_seen w = { "IKE 192.0.2.1 port 500", false, false, 0, 0 };
+	io_watch_each(find_watch, &w);
+	assert_true(w.found);
+	assert_true(w.reading);
+	assert_true(w.error_events >= 3);
+	assert_true(w.received >= 7); /* 4 datagrams and at least 3 errors */
+	ike_socket_close(a);
+	ike_socket_close(b);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_loop_close(&loop);
+	w.found = false;
+	io_watch_each(find_watch, &w);
+	assert_false(w.found); /* closed watches leave the registry */
+}
+
 static void test_natt_marker(void **state)
 {
 	(void)state;
@@ -230,6 +296,7 @@ int main(void)
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_datagrams),
+		cmocka_unit_test(test_read_after_icmp_errors),
 		cmocka_unit_test(test_natt_marker),
 		cmocka_unit_test(test_bypass_past_trap),
 	};
