@@ -203,6 +203,15 @@ static void agent_core_trim(uv_timer_t *t)
 	malloc_trim(0);
 }
 
+/* kernel.event-buffer: room for a burst of ACQUIREs (what overflows is
+ * recovered from, at the price of a round of re-inserted traps). */
+static void agent_core_event_buffer(struct agent_core *c)
+{
+	struct kernel_error err;
+	if (kernel_event_buffer_set(c->k, policy_model_config(c->model)->event_buffer, &err) != 0)
+		log_warn("%s", err.msg);
+}
+
 static int agent_core_kernel(struct agent_core *c, char *why, size_t whylen)
 {
 	struct kernel_error err;
@@ -211,6 +220,7 @@ static int agent_core_kernel(struct agent_core *c, char *why, size_t whylen)
 		snprintf(why, whylen, "kernel: %s", err.msg);
 		return -1;
 	}
+	agent_core_event_buffer(c);
 	if (st.sas_removed || st.policies_removed)
 		log_info("removed %u SAs and %u policies left by an earlier run (kept %u group policies)", st.sas_removed,
 			 st.policies_removed, st.policies_kept);
@@ -304,6 +314,7 @@ int agent_core_reload(struct agent_core *c, char *why, size_t whylen)
 	ike_bridge_set_model(c->ike, next);
 	policy_model_free(c->model);
 	c->model = next;
+	agent_core_event_buffer(c);
 	c->policies = agent_core_count(policy_model_plan(next));
 	if (r < 0)
 		snprintf(why, whylen, "the kernel could not be updated");

@@ -124,6 +124,9 @@ void io_watch_close(struct io_watch *w, void (*closed)(void *ctx))
 
 void io_watch_each(void (*fn)(void *ctx, const struct io_watch_stats *st), void *ctx)
 {
-	for (const struct io_watch *w = io_watch_list; w != NULL; w = w->next)
+	for (struct io_watch *w = io_watch_list; w != NULL; w = w->next) {
+		/* From libuv itself: a watcher it stopped shows as not read. */
+		w->st.reading = !w->failed && uv_is_active((const uv_handle_t *)&w->poll);
 		fn(ctx, &w->st);
+	}
 }

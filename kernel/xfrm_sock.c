@@ -100,6 +100,17 @@ int kernel_event_fd(const struct kernel *k)
 	return mnl_socket_get_fd(k->ev);
 }
 
+int kernel_event_buffer_set(struct kernel *k, uint32_t bytes, struct kernel_error *err)
+{
+	int fd = mnl_socket_get_fd(k->ev);
+	int n = bytes > INT32_MAX ? INT32_MAX : (int)bytes;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &n, sizeof(n)) == 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &n, sizeof(n)) == 0)
+		return 0;
+	return xfrm_error_set(err, -errno, "cannot size the event socket's buffer to %u bytes: %s", bytes,
+			      strerror(errno));
+}
+
 static int xfrm_extack_cb(const struct nlattr *attr, void *data)
 {
 	const char **msg = data;

@@ -93,6 +93,7 @@ struct policy_config *policy_config_defaults(void)
 	c->retransmit_timeout_ms = 500;
 	c->retransmit_tries = 5;
 	c->log_level = POLICY_LOG_INFO;
+	c->event_buffer = POLICY_EVENT_BUFFER_DEFAULT;
 	if (c->source == NULL || c->node_id == NULL || c->nss_db == NULL || c->policy_dir == NULL ||
 	    c->control_socket == NULL || c->ntrust_anchors != 1 ||
 	    config_default_proposals(&c->ike_proposals, &c->esp_proposals) != 0) {

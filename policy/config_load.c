@@ -13,6 +13,7 @@ static void cfg_root(struct cfg_ctx *c, yaml_node_t *root)
 		{ "ike", cfg_section_ike },
 		{ "dnssec", cfg_section_dnssec },
 		{ "log", cfg_section_log },
+		{ "kernel", cfg_section_kernel },
 	};
 	cfg_map_walk(c, root, "", keys, NELEM(keys));
 }

@@ -86,6 +86,18 @@ static void print_ike(struct strbuf *b, const struct policy_config *c)
 		    duration_format(c->retransmit_timeout_ms, d, sizeof(d)), c->retransmit_tries);
 }
 
+/* A size in the largest unit that says it exactly. */
+static void print_kernel(struct strbuf *b, const struct policy_config *c)
+{
+	uint32_t n = c->event_buffer;
+	if (n % (1u << 20) == 0)
+		strbuf_addf(b, "kernel:\n  event-buffer: %uMiB\n", n >> 20);
+	else if (n % (1u << 10) == 0)
+		strbuf_addf(b, "kernel:\n  event-buffer: %uKiB\n", n >> 10);
+	else
+		strbuf_addf(b, "kernel:\n  event-buffer: %u\n", n);
+}
+
 char *policy_config_print(const struct policy_config *c)
 {
 	struct strbuf b = { 0 };
@@ -100,5 +112,6 @@ char *policy_config_print(const struct policy_config *c)
 	strbuf_addf(&b, "  resolvers: ");
 	print_addr_list(&b, c->resolvers, c->nresolvers);
 	strbuf_addf(&b, "log:\n  level: %s\n", policy_log_level_name((enum policy_log_level)c->log_level));
+	print_kernel(&b, c);
 	return strbuf_take(&b);
 }

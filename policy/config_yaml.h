@@ -44,6 +44,7 @@ void cfg_section_groups(struct cfg_ctx *c, yaml_node_t *v);
 void cfg_section_ike(struct cfg_ctx *c, yaml_node_t *v);
 void cfg_section_dnssec(struct cfg_ctx *c, yaml_node_t *v);
 void cfg_section_log(struct cfg_ctx *c, yaml_node_t *v);
+void cfg_section_kernel(struct cfg_ctx *c, yaml_node_t *v);
 /* Checks that need the whole file (auth against node.cert, ...). */
 void cfg_check_groups(struct cfg_ctx *c);
 

@@ -24,6 +24,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c->failure_shunt_lifetime_ms, 15 * 60 * 1000);
 	assert_int_equal(c->retransmit_timeout_ms, 500);
 	assert_int_equal(c->retransmit_tries, 5);
+	assert_int_equal(c->event_buffer, 8 << 20);
 	const struct policy_proposal *p = &c->ike_proposals.v[0];
 	assert_int_equal(p->encr, 20);
 	assert_int_equal(p->key_bits, 256);

@@ -108,6 +108,7 @@ static void test_full_values(void **state)
 	assert_string_equal(c->trust_anchors[1], "/path with \"quotes\"");
 	assert_int_equal(c->nresolvers, 2);
 	assert_int_equal(c->log_level, POLICY_LOG_DEBUG);
+	assert_int_equal(c->event_buffer, 640 * 1024);
 	policy_config_free(c);
 	free(buf);
 }

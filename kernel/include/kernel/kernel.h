@@ -162,6 +162,12 @@ void kernel_close(struct kernel *k);
 /* The event socket's fd, non-blocking, for the caller's event loop. */
 int kernel_event_fd(const struct kernel *k);
 
+/* Sets the event socket's receive buffer to bytes (8 MiB after
+ * kernel_open): a burst of events larger than it is lost, and reported
+ * once as -ENOBUFS by kernel_event_dispatch. Beyond the system limit
+ * (net.core.rmem_max) only with CAP_NET_ADMIN. 0 or -errno with err. */
+int kernel_event_buffer_set(struct kernel *k, uint32_t bytes, struct kernel_error *err);
+
 typedef void (*kernel_event_cb)(const struct kernel_event *ev, void *ctx);
 
 /* Reads every pending event and calls cb for each valid one. Malformed

@@ -12,6 +12,11 @@
 
 #define POLICY_DEFAULT_CONFIG "/etc/swanmesh/swanmesh.yaml"
 
+/* kernel.event-buffer: default and bounds, in bytes. */
+#define POLICY_EVENT_BUFFER_DEFAULT (8u << 20)
+#define POLICY_EVENT_BUFFER_MIN (16u << 10)
+#define POLICY_EVENT_BUFFER_MAX (1024u << 20)
+
 /* The five policy groups, in the order of strictness: a lower value wins a tie. */
 enum policy_group {
 	POLICY_GROUP_BLOCK = 0,
@@ -77,6 +82,8 @@ struct policy_config {
 	size_t nresolvers;
 	/* log: */
 	uint8_t log_level;                 /* enum policy_log_level */
+	/* kernel: */
+	uint32_t event_buffer;             /* bytes of the XFRM event socket's receive buffer */
 };
 
 /* Parses a YAML buffer. name is used in diagnostics. On success returns 0 and
