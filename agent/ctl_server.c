@@ -217,7 +217,13 @@ static void ctl_server_accept(uv_stream_t *l, int status)
 {
 	struct ctl_server *s = l->data;
 	struct ctl_conn *c;
-	if (status < 0 || ctl_conn_new(s, &c) != 0)
+	/* libuv keeps a listener armed after a failed accept (EMFILE and the
+	 * like): say so, the next client may fare better. */
+	if (status < 0) {
+		log_warn("control: cannot accept a client: %s", uv_strerror(status));
+		return;
+	}
+	if (ctl_conn_new(s, &c) != 0)
 		return;
 	if (uv_accept(l, (uv_stream_t *)&c->pipe) != 0 || s->n_conns > CTL_SERVER_MAX_CLIENTS) {
 		log_warn("control: too many clients or accept failed; dropping one");
