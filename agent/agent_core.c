@@ -15,7 +15,7 @@
 #include "io_watch.h"
 #include "larval.h"
 #include "log.h"
-#include "ndp_bypass.h"
+#include "icmp_bypass.h"
 #include "peer_conf.h"
 #include "plan_kernel.h"
 #include "policy/config.h"
@@ -234,8 +234,8 @@ static int agent_core_kernel(struct agent_core *c, char *why, size_t whylen)
 		snprintf(why, whylen, "cannot make the kernel hold trapped packets: %s", err.msg);
 		return -1;
 	}
-	if (ndp_bypass_install(c->k, &err) != 0)
-		log_warn("cannot exempt IPv6 neighbour discovery from IPsec: %s", err.msg);
+	if (icmp_bypass_install(c->k, &err) != 0)
+		log_warn("cannot exempt neighbour discovery and ICMP errors from IPsec: %s", err.msg);
 	int failed = plan_kernel_apply(c->k, plan, agent_core_report, c, NULL);
 	if (failed < 0) {
 		snprintf(why, whylen, "cannot install the kernel policy plan");

@@ -44,6 +44,12 @@ int plan_kernel_policy(const struct policy_plan_entry *e, enum policy_dir dir, s
 	}
 	switch (e->action) {
 	case POLICY_ACTION_TRAP:
+		/* A trap asks for an SA of what we send; what arrives in clear
+		 * where a trap stands both ways (private) is dropped. */
+		if (dir != POLICY_DIR_OUT) {
+			out->kind = KERNEL_POLICY_DROP;
+			break;
+		}
 		out->kind = KERNEL_POLICY_TRAP;
 		out->reqid = KERNEL_REQID_TRAP;
 		break;

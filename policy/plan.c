@@ -35,6 +35,11 @@ static void plan_from_rule(const struct policy_entry *r, struct policy_plan_entr
 	p->line = r->line;
 	switch (r->group) {
 	case POLICY_GROUP_PRIVATE:
+		/* Both ways: outbound trapped, inbound cleartext dropped (what the
+		 * peer's own tunnel policies carry beats it, being host-wide). */
+		p->action = POLICY_ACTION_TRAP;
+		p->dirs = POLICY_DIR_OUT | POLICY_DIR_IN;
+		break;
 	case POLICY_GROUP_PRIVATE_OR_CLEAR:
 		p->action = POLICY_ACTION_TRAP;
 		p->dirs = POLICY_DIR_OUT;

@@ -96,10 +96,11 @@ static int total(void)
 static void test_apply_then_diff(void **state)
 {
 	(void)state;
-	write_file("swanmesh.yaml", "node:\n  policy-dir: policies\n  addresses: [192.0.2.1]\n");
+	write_file("swanmesh.yaml", "node:\n  policy-dir: policies\n  addresses: [192.0.2.1]\ngroups:\n  private: { auth: [null] }\n");
 	write_file("policies/private-or-clear", "192.0.2.0/24\n2001:db8:5::/48\n");
 	write_file("policies/clear", "192.0.2.7\n");
 	write_file("policies/block", "198.51.100.0/24\n");
+	write_file("policies/private", "203.0.113.64/26\n");
 	struct policy_model *m1 = load();
 	const struct policy_plan *p1 = policy_model_plan(m1);
 	/* Both modules compute the documented priority the same way. */
@@ -110,9 +111,16 @@ static void test_apply_then_diff(void **state)
 	}
 	struct plan_kernel_stats st;
 	assert_int_equal(plan_kernel_apply(k, p1, NULL, NULL, &st), 0);
-	/* trap out, v6 trap out, pass out+in, drop out+in, own-address pass out+in */
-	assert_int_equal(st.installed, 8);
-	assert_int_equal(total(), 8);
+	/* trap out, v6 trap out, pass out+in, drop out+in, own-address pass out+in,
+	 * private: trap out + drop in */
+	assert_int_equal(st.installed, 10);
+	assert_int_equal(total(), 10);
+	/* private holds inbound: cleartext from its peers is dropped; a
+	 * private-or-clear prefix has no inbound policy. */
+	assert_int_equal(find("203.0.113.64/26", KERNEL_DIR_OUT).p.kind, KERNEL_POLICY_TRAP);
+	assert_int_equal(find("203.0.113.64/26", KERNEL_DIR_IN).p.kind, KERNEL_POLICY_DROP);
+	assert_int_equal(find("203.0.113.64/26", KERNEL_DIR_IN).p.priority, find("203.0.113.64/26", KERNEL_DIR_OUT).p.priority);
+	assert_int_equal(find("192.0.2.0/24", KERNEL_DIR_IN).n, 0);
 	struct found trap = find("192.0.2.0/24", KERNEL_DIR_OUT);
 	assert_int_equal(trap.n, 1);
 	assert_int_equal(trap.p.kind, KERNEL_POLICY_TRAP);
@@ -138,8 +146,8 @@ static void test_apply_then_diff(void **state)
 	struct found again = find("192.0.2.0/24", KERNEL_DIR_OUT);
 	assert_int_equal(again.n, 1);
 	assert_int_equal(again.p.index, trap.p.index);
-	/* two traps + the new trap, drop out+in, own-address pass out+in */
-	assert_int_equal(total(), 7);
+	/* two traps + the new trap, drop out+in, own-address pass out+in, private out+in */
+	assert_int_equal(total(), 9);
 	policy_plan_diff_free(&d);
 	policy_model_free(m1);
 	policy_model_free(m2);

@@ -50,13 +50,14 @@ static void test_plan_entries(void **state)
 		[POLICY_GROUP_CLEAR] = "10.1.0.0/16 tcp 0 22\n",
 		[POLICY_GROUP_PRIVATE] = "10.1.0.0/16\n2001:db8::/32\n",
 		[POLICY_GROUP_CLEAR_OR_PRIVATE] = "172.16.0.0/12\n",
+		[POLICY_GROUP_PRIVATE_OR_CLEAR] = "10.7.0.0/16\n",
 	};
 	(void)state;
 	struct policy_model *m = helper_model(yaml, f, &d);
 	assert_non_null(m);
 	const struct policy_plan *p = policy_model_plan(m);
-	/* 5 rules + passes for 10.1.2.1 and 2001:db8::1; 172.16.0.1 is only in a clear group. */
-	assert_int_equal(p->n, 7);
+	/* 6 rules + passes for 10.1.2.1 and 2001:db8::1; 172.16.0.1 is only in a clear group. */
+	assert_int_equal(p->n, 8);
 	for (size_t i = 1; i < p->n; i++)
 		assert_true(policy_selector_cmp(&p->v[i - 1].sel, &p->v[i].sel) < 0);
 	char buf[64];
@@ -66,10 +67,16 @@ static void test_plan_entries(void **state)
 		policy_prefix_format(&e->sel.remote, buf, sizeof(buf));
 		assert_int_equal(e->priority, policy_priority(&e->sel, POLICY_KIND_GROUP));
 		if (strcmp(buf, "10.1.0.0/16") == 0 && e->sel.proto == 0) {
+			/* private: trapped out, cleartext dropped in */
 			assert_int_equal(e->action, POLICY_ACTION_TRAP);
-			assert_int_equal(e->dirs, POLICY_DIR_OUT);
+			assert_int_equal(e->dirs, POLICY_DIR_OUT | POLICY_DIR_IN);
 			assert_int_equal(e->priority, 2000271);
 			seen |= 1;
+		} else if (strcmp(buf, "10.7.0.0/16") == 0) {
+			/* private-or-clear: trapped out, inbound cleartext allowed (its fallback) */
+			assert_int_equal(e->action, POLICY_ACTION_TRAP);
+			assert_int_equal(e->dirs, POLICY_DIR_OUT);
+			seen |= 64;
 		} else if (strcmp(buf, "10.1.0.0/16") == 0) {
 			assert_int_equal(e->action, POLICY_ACTION_PASS);
 			assert_int_equal(e->sel.rport, 22);
@@ -91,7 +98,7 @@ static void test_plan_entries(void **state)
 			seen |= 32;
 		}
 	}
-	assert_int_equal(seen, 63);
+	assert_int_equal(seen, 127);
 	policy_model_free(m);
 	policy_diags_free(&d);
 }
