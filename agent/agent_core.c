@@ -18,6 +18,7 @@
 #include "icmp_bypass.h"
 #include "peer_conf.h"
 #include "plan_kernel.h"
+#include "plan_prune.h"
 #include "policy/config.h"
 #include "policy/diag.h"
 #include "policy/model.h"
@@ -241,6 +242,14 @@ static int agent_core_kernel(struct agent_core *c, char *why, size_t whylen)
 		snprintf(why, whylen, "cannot install the kernel policy plan");
 		return -1;
 	}
+	/* Only now, with the plan in place: what an older configuration left. */
+	struct kernel_policy keep[16];
+	size_t nkeep = icmp_bypass_policies(keep, sizeof(keep) / sizeof(keep[0]));
+	unsigned pruned = 0;
+	if (plan_prune(c->k, plan, keep, nkeep, &pruned, &err) != 0)
+		log_warn("%s", err.msg);
+	else if (pruned > 0)
+		log_info("removed %u group policies of an older configuration (not in the plan any more)", pruned);
 	c->policies = agent_core_count(plan);
 	return 0;
 }

@@ -10,6 +10,7 @@
 
 #include "addr_conv.h"
 #include "ike/crypto_rand.h"
+#include "larval.h"
 #include "log.h"
 #include "peer_conf.h"
 
@@ -179,50 +180,108 @@ int ike_bridge_new(uv_loop_t *loop, struct kernel *k, struct shunt_table *shunts
 	return 0;
 }
 
+/* Peers a reload took something from: a tunnel whose group changed, or
+ * whose group no longer accepts how the peer was authenticated; a failure
+ * shunt whose group or shunt changed. Collected first (deleting changes
+ * the tables), 64 a pass. */
 struct ike_bridge_moved {
 	const struct policy_model *model;
-	struct kernel_addr peers[64];
+	struct kernel_addr local[64], peers[64];
+	const char *why[64];
 	unsigned n;
 	bool more;
 };
 
-static void ike_bridge_moved_one(void *ctx, const struct tunnel_info *ti)
+static void ike_bridge_moved_add(struct ike_bridge_moved *mv, const struct kernel_addr *local,
+				 const struct kernel_addr *peer, const char *why)
 {
-	struct ike_bridge_moved *mv = ctx;
-	struct policy_addr pa;
-	struct policy_match m;
-	addr_conv_kernel_to_policy(&ti->peer, &pa);
-	policy_model_lookup(mv->model, &pa, 0, 0, 0, &m);
-	const char *now = m.group == POLICY_GROUP_NONE ? "none" : policy_group_name((enum policy_group)m.group);
-	if (strcmp(now, ti->group) == 0)
-		return;
 	for (unsigned i = 0; i < mv->n; i++)
-		if (memcmp(&mv->peers[i], &ti->peer, sizeof(ti->peer)) == 0)
+		if (memcmp(&mv->peers[i], peer, sizeof(*peer)) == 0)
 			return;
-	if (mv->n < sizeof(mv->peers) / sizeof(mv->peers[0]))
-		mv->peers[mv->n++] = ti->peer;
-	else
+	if (mv->n == sizeof(mv->peers) / sizeof(mv->peers[0])) {
 		mv->more = true;
+		return;
+	}
+	mv->local[mv->n] = *local;
+	mv->peers[mv->n] = *peer;
+	mv->why[mv->n++] = why;
 }
 
-/* After a reload: a tunnel whose peer changed group (to block or clear, or
- * to another encrypting group) is deleted with the peer, so that the new
- * group's policy applies; tunnels whose group did not change stay up. */
+static void ike_bridge_lookup(const struct policy_model *model, const struct kernel_addr *peer,
+			      struct policy_match *m)
+{
+	struct policy_addr pa;
+	addr_conv_kernel_to_policy(peer, &pa);
+	policy_model_lookup(model, &pa, 0, 0, 0, m);
+}
+
+static const char *ike_bridge_group_now(const struct policy_match *m)
+{
+	return m->group == POLICY_GROUP_NONE ? "none" : policy_group_name((enum policy_group)m->group);
+}
+
+static void ike_bridge_moved_tunnel(void *ctx, const struct tunnel_info *ti)
+{
+	struct ike_bridge_moved *mv = ctx;
+	struct policy_match m;
+	ike_bridge_lookup(mv->model, &ti->peer, &m);
+	if (strcmp(ike_bridge_group_now(&m), ti->group) != 0)
+		ike_bridge_moved_add(mv, &ti->local, &ti->peer, "its policy group changed with the reload");
+	else if (m.conf != NULL && !peer_conf_accepts(m.conf, ti->authby))
+		ike_bridge_moved_add(mv, &ti->local, &ti->peer,
+				     "its group no longer accepts how it was authenticated (reload)");
+}
+
+static void ike_bridge_moved_shunt(void *ctx, const struct shunt_info *s)
+{
+	struct ike_bridge_moved *mv = ctx;
+	if (s->kind != SHUNT_FAILURE)
+		return;
+	struct policy_match m;
+	ike_bridge_lookup(mv->model, &s->peer, &m);
+	uint8_t fs = m.conf ? m.conf->failure_shunt : POLICY_SHUNT_NONE;
+	bool same = strcmp(ike_bridge_group_now(&m), s->group) == 0 &&
+		    ((fs == POLICY_SHUNT_PASS && s->action == SHUNT_PASS) ||
+		     (fs == POLICY_SHUNT_DROP && s->action == SHUNT_DROP));
+	if (!same)
+		ike_bridge_moved_add(mv, &s->local, &s->peer, "its group or failure shunt changed with the reload");
+}
+
+/* After a reload: tunnels and failure shunts the new model would not have
+ * made go, so that the new group's policy applies at once (a %pass shunt
+ * made under private-or-clear must not outlive a move to private by 15
+ * minutes); the rest stay. */
 static void ike_bridge_regroup(struct ike_bridge *b)
 {
 	struct ike_bridge_moved mv;
-	/* 64 peers a pass; a pass that deletes nothing ends it. */
 	for (int pass = 0; pass < 1024; pass++) {
 		memset(&mv, 0, sizeof(mv));
 		mv.model = b->model;
-		tunnel_table_each(b->tunnels, ike_bridge_moved_one, &mv);
+		tunnel_table_each(b->tunnels, ike_bridge_moved_tunnel, &mv);
 		for (unsigned i = 0; i < mv.n; i++) {
 			char text[64];
 			kernel_addr_format(&mv.peers[i], text, sizeof(text));
-			log_info("%s: its policy group changed with the reload: tunnel deleted", text);
+			log_info("%s: %s: tunnel deleted", text, mv.why[i]);
 			struct ike_addr p;
 			addr_conv_kernel_to_ike(&mv.peers[i], IKE_BRIDGE_PORT, &p);
 			ike_delete_peer(b->engine, &p);
+		}
+		if (!mv.more || mv.n == 0)
+			break;
+	}
+	for (int pass = 0; pass < 1024; pass++) {
+		memset(&mv, 0, sizeof(mv));
+		mv.model = b->model;
+		shunt_table_each(b->shunts, ike_bridge_moved_shunt, &mv);
+		for (unsigned i = 0; i < mv.n; i++) {
+			char text[64];
+			kernel_addr_format(&mv.peers[i], text, sizeof(text));
+			log_info("%s: %s: failure shunt removed, the group's policy applies", text, mv.why[i]);
+			shunt_remove(b->shunts, &mv.local[i], &mv.peers[i], SHUNT_FAILURE);
+			/* The ACQUIRE of the failed negotiation left a larval state
+			 * (30 s): while it lives the trap asks no more, and the
+			 * packets that meet it again would wait for nothing. */
+			larval_retire(b->k, &mv.local[i], &mv.peers[i], NULL);
 		}
 		if (!mv.more || mv.n == 0)
 			break;

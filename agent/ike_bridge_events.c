@@ -101,6 +101,25 @@ static const char *ike_bridge_group_name(const struct policy_match *m)
 	return m->group == POLICY_GROUP_NONE ? "no group" : policy_group_name((enum policy_group)m->group);
 }
 
+/* A Child SA may come up after a reload moved its peer (it negotiated under
+ * the old model): it stands only where the group now encrypts and accepts
+ * how the peer was authenticated. NULL when it may stand, else why not. */
+static const char *ike_bridge_child_refused(const struct policy_match *m, uint8_t authby, char *why, size_t len)
+{
+	bool encrypting = m->group == POLICY_GROUP_PRIVATE || m->group == POLICY_GROUP_PRIVATE_OR_CLEAR ||
+			  m->group == POLICY_GROUP_CLEAR_OR_PRIVATE;
+	if (!encrypting || m->own_address || m->conf == NULL) {
+		snprintf(why, len, "the peer is now in %s (reload): no tunnel", ike_bridge_group_name(m));
+		return why;
+	}
+	if (!peer_conf_accepts(m->conf, authby)) {
+		snprintf(why, len, "%s no longer accepts %s authentication (reload): no tunnel",
+			 ike_bridge_group_name(m), policy_auth_name((enum policy_auth)authby));
+		return why;
+	}
+	return NULL;
+}
+
 void ike_bridge_child_up(void *ctx, const struct ike_child_info *c)
 {
 	struct ike_bridge *b = ctx;
@@ -111,6 +130,15 @@ void ike_bridge_child_up(void *ctx, const struct ike_child_info *c)
 	kernel_addr_format(&peer, text, sizeof(text));
 	struct policy_match m;
 	ike_bridge_match(b, &peer, &m, cidr, sizeof(cidr));
+	uint8_t authby = m.conf ? peer_conf_authby(m.conf, c->peer_auth, c->peer_certs) : POLICY_AUTH_NULL;
+	char refused[160];
+	if (ike_bridge_child_refused(&m, authby, refused, sizeof(refused)) != NULL) {
+		log_warn("%s: Child SA #%u not installed: %s", text, c->serial, refused);
+		ike_bridge_fail_peer(b, &local, &peer, refused);
+		if (!tunnel_table_has_peer(b->tunnels, &peer))
+			ike_bridge_delete_later(b, &peer, c->ike_serial);
+		return;
+	}
 	struct ike_bridge_pending *p = ike_bridge_pending_take(b, &peer);
 	const struct kernel_policy *holding = p && p->has_holding ? &p->holding : NULL;
 	/* Shunts and the tunnel's out policy share one selector, and XFRM keeps
@@ -118,7 +146,8 @@ void ike_bridge_child_up(void *ctx, const struct ike_child_info *c)
 	 * shunts go first, or removing one later would take the tunnel's. */
 	shunt_remove(b->shunts, &local, &peer, SHUNT_FAILURE);
 	shunt_remove(b->shunts, &local, &peer, SHUNT_NEGOTIATION);
-	int r = tunnel_install(b->tunnels, c, ike_bridge_group_name(&m), cidr, holding, holding ? 1 : 0, why,
+	struct tunnel_label label = { ike_bridge_group_name(&m), cidr, authby };
+	int r = tunnel_install(b->tunnels, c, &label, holding, holding ? 1 : 0, why,
 			       sizeof(why));
 	free(p);
 	if (r != 0) {

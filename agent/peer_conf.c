@@ -14,6 +14,23 @@ const char *peer_conf_auth_name(const struct policy_group_conf *g)
 	return "none";
 }
 
+bool peer_conf_accepts(const struct policy_group_conf *g, uint8_t a)
+{
+	for (unsigned i = 0; i < g->nauth; i++)
+		if (g->auth[i] == a)
+			return true;
+	return false;
+}
+
+uint8_t peer_conf_authby(const struct policy_group_conf *g, uint8_t method, bool certs)
+{
+	if (method == IKE_AUTH_NULL)
+		return POLICY_AUTH_NULL;
+	if (certs && peer_conf_accepts(g, POLICY_AUTH_CERT))
+		return POLICY_AUTH_CERT;
+	return peer_conf_accepts(g, POLICY_AUTH_DNSSEC) ? POLICY_AUTH_DNSSEC : POLICY_AUTH_CERT;
+}
+
 /* Refuses groups that never negotiate, with the reason. */
 static int peer_conf_group_ok(const struct policy_match *mt, bool initiator, const char *peer, char *why,
 			      size_t whylen)

@@ -28,4 +28,13 @@ uint64_t peer_conf_retransmit_budget(const struct policy_config *cfg);
  * when there is none. */
 const char *peer_conf_auth_name(const struct policy_group_conf *g);
 
+/* How a peer of group g was authenticated (enum policy_auth), from the
+ * method of its AUTH and whether it came with certificates: the same
+ * choice peer_auth made (a certificate when the group takes them and the
+ * peer sent one, else its DNSSEC key). */
+uint8_t peer_conf_authby(const struct policy_group_conf *g, uint8_t method, bool certs);
+
+/* Whether group g accepts authentication a (enum policy_auth). */
+bool peer_conf_accepts(const struct policy_group_conf *g, uint8_t a);
+
 #endif

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "ike/ike_names.h"
+#include "policy/config.h"
 
 const char *trafficstatus_auth_name(uint8_t method, char *buf, size_t len)
 {
@@ -27,9 +28,9 @@ void trafficstatus_line(const struct tunnel_info *ti, const struct kernel_sa_sta
 	char peer[64];
 	kernel_addr_format(&ti->peer, peer, sizeof(peer));
 	snprintf(buf, len, "#%" PRIu32 ": \"%s#%s\"[%" PRIu32 "] ...%s, type=ESP, add_time=%" PRIu64
-		 ", inBytes=%" PRIu64 ", outBytes=%" PRIu64 ", id='%s'",
+		 ", inBytes=%" PRIu64 ", outBytes=%" PRIu64 ", id='%s', auth=%s",
 		 ti->serial, ti->group, ti->cidr, ti->instance, peer, trafficstatus_add_time(ti, in), in->bytes,
-		 out->bytes, ti->peer_id);
+		 out->bytes, ti->peer_id, policy_auth_name((enum policy_auth)ti->authby));
 }
 
 void trafficstatus_json(struct json_writer *w, const struct tunnel_info *ti, const struct kernel_sa_stats *in,
@@ -46,7 +47,8 @@ void trafficstatus_json(struct json_writer *w, const struct tunnel_info *ti, con
 	jw_key(w, "group"); jw_string(w, ti->group);
 	jw_key(w, "cidr"); jw_string(w, ti->cidr);
 	jw_key(w, "id"); jw_string(w, ti->peer_id);
-	jw_key(w, "auth"); jw_string(w, trafficstatus_auth_name(ti->peer_auth, auth, sizeof(auth)));
+	jw_key(w, "auth"); jw_string(w, policy_auth_name((enum policy_auth)ti->authby));
+	jw_key(w, "auth_method"); jw_string(w, trafficstatus_auth_name(ti->peer_auth, auth, sizeof(auth)));
 	jw_key(w, "mode"); jw_string(w, ti->transport ? "transport" : "tunnel");
 	jw_key(w, "initiator"); jw_bool(w, ti->initiator);
 	jw_key(w, "add_time"); jw_uint(w, trafficstatus_add_time(ti, in));

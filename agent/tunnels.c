@@ -123,7 +123,7 @@ static void tunnel_policy(const struct ike_child_info *c, enum kernel_dir dir, u
 	}
 }
 
-static void tunnel_fill_info(struct tunnel *x, const struct ike_child_info *c, const char *group, const char *cidr)
+static void tunnel_fill_info(struct tunnel *x, const struct ike_child_info *c, const struct tunnel_label *label)
 {
 	struct tunnel_info *i = &x->info;
 	i->serial = c->serial;
@@ -134,8 +134,9 @@ static void tunnel_fill_info(struct tunnel *x, const struct ike_child_info *c, c
 	i->spi_out = c->spi_out;
 	i->transport = c->transport;
 	i->initiator = c->initiator;
-	snprintf(i->group, sizeof(i->group), "%s", group);
-	snprintf(i->cidr, sizeof(i->cidr), "%s", cidr);
+	snprintf(i->group, sizeof(i->group), "%s", label->group);
+	snprintf(i->cidr, sizeof(i->cidr), "%s", label->cidr);
+	i->authby = label->authby;
 	snprintf(i->peer_id, sizeof(i->peer_id), "%s", c->peer_id ? c->peer_id : "");
 	i->peer_auth = c->peer_auth;
 	i->add_time = (uint64_t)time(NULL);
@@ -165,7 +166,7 @@ static int tunnel_kernel(struct tunnel_table *t, struct tunnel *x, const struct 
 	return r;
 }
 
-int tunnel_install(struct tunnel_table *t, const struct ike_child_info *c, const char *group, const char *cidr,
+int tunnel_install(struct tunnel_table *t, const struct ike_child_info *c, const struct tunnel_label *label,
 		   const struct kernel_policy *holding, size_t nholding, char *why, size_t whylen)
 {
 	struct tunnel *x = calloc(1, sizeof(*x));
@@ -181,7 +182,7 @@ int tunnel_install(struct tunnel_table *t, const struct ike_child_info *c, const
 	/* A rekey keeps the peer's reqid: the policies then switch in place. */
 	x->info.reqid = sibling ? sibling->info.reqid : tunnel_reqid_new(t);
 	x->info.instance = sibling ? sibling->info.instance : ++t->last_instance;
-	tunnel_fill_info(x, c, group, cidr);
+	tunnel_fill_info(x, c, label);
 	/* A rekey carries no new traffic by itself: the peer's idle time goes on. */
 	if (sibling != NULL && sibling->active_known) {
 		x->active_ms = sibling->active_ms;

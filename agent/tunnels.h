@@ -22,6 +22,7 @@ struct tunnel_info {
 	char cidr[64];               /* the group line that matched, "192.0.2.0/24" */
 	char peer_id[128];           /* "ID_NULL" */
 	uint8_t peer_auth;           /* IKE_AUTH_* */
+	uint8_t authby;              /* enum policy_auth: how the peer was authenticated */
 	uint64_t add_time;           /* seconds since the epoch */
 };
 
@@ -32,11 +33,18 @@ int tunnel_table_new(struct kernel *k, struct tunnel_table **out);
 /* Removes every tunnel from the kernel, then frees t. */
 void tunnel_table_free(struct tunnel_table *t);
 
+/* What trafficstatus says of a tunnel besides the Child SA itself. */
+struct tunnel_label {
+	const char *group;   /* "private-or-clear" */
+	const char *cidr;    /* the group line that matched */
+	uint8_t authby;      /* enum policy_auth */
+};
+
 /* Installs c (keys are copied into the requests and wiped) and releases
- * the packets held on `holding` (n policies, may be 0). group and cidr are
- * copied. 0, or negative errno with a sentence in why; nothing stays
- * installed then (the inbound larval SA is deleted too). */
-int tunnel_install(struct tunnel_table *t, const struct ike_child_info *c, const char *group, const char *cidr,
+ * the packets held on `holding` (n policies, may be 0). The label's
+ * strings are copied. 0, or negative errno with a sentence in why; nothing
+ * stays installed then (the inbound larval SA is deleted too). */
+int tunnel_install(struct tunnel_table *t, const struct ike_child_info *c, const struct tunnel_label *label,
 		   const struct kernel_policy *holding, size_t nholding, char *why, size_t whylen);
 /* Removes the Child SA serial: 0, or -ENOENT. */
 int tunnel_remove(struct tunnel_table *t, uint32_t serial);

@@ -63,6 +63,7 @@ static void eng_child_info(const struct ike_sa *sa, const struct eng_child *c, s
 	info->lifetime_ms = sa->conf.child_lifetime_ms;
 	info->peer_id = sa->peer_id;
 	info->peer_auth = sa->peer_auth;
+	info->peer_certs = sa->peer_certs;
 }
 
 void eng_child_new_auth(const struct ike_sa *sa, struct eng_child_new *n)

@@ -94,6 +94,7 @@ struct ike_sa {
 	/* Peer identity. */
 	char peer_id[256];          /* for display: long DNs are cut */
 	uint8_t peer_auth;
+	bool peer_certs;            /* its AUTH came with X.509 certificates */
 	bool peer_initial_contact;
 	/* IKE_AUTH waiting for the peer's key (env answered IKE_PENDING). */
 	uint8_t *pending_plain;     /* owned: decrypted inner chain */

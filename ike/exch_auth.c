@@ -166,6 +166,9 @@ static int eng_auth_verify(struct ike_sa *sa, const struct ike_msg *m, SECKEYPub
 		return -1;
 	eng_authn_id_text(id->type, id->data.ptr, id->data.len, sa->peer_id, sizeof(sa->peer_id));
 	sa->peer_auth = m->auth.method;
+	sa->peer_certs = false;
+	for (unsigned i = 0; i < m->n_cert && i < IKE_MAX_OUR_CERTS; i++)
+		sa->peer_certs |= m->cert[i].encoding == IKE_CERT_X509_SIG;
 	return 0;
 }
 

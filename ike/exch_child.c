@@ -173,6 +173,7 @@ static struct ike_sa *eng_ccs_new_ike(struct ike_sa *old, bool we_init, uint64_t
 	sa->peer_frag = old->peer_frag;
 	memcpy(sa->peer_id, old->peer_id, sizeof(sa->peer_id));
 	sa->peer_auth = old->peer_auth;
+	sa->peer_certs = old->peer_certs;
 	PK11SymKey *seed = NULL;
 	struct ike_crypto_sizes sz;
 	uint8_t si[8], sr[8];

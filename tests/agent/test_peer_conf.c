@@ -150,12 +150,34 @@ static void test_refused(void **state)
 	assert_string_equal(why, "192.0.2.1 is one of our own addresses");
 }
 
+/* How a peer was authenticated, as peer_auth decided it. */
+static void test_authby(void **state)
+{
+	(void)state;
+	struct policy_group_conf g;
+	memset(&g, 0, sizeof(g));
+	g.auth[0] = POLICY_AUTH_CERT;
+	g.auth[1] = POLICY_AUTH_DNSSEC;
+	g.nauth = 2;
+	assert_int_equal(peer_conf_authby(&g, IKE_AUTH_NULL, true), POLICY_AUTH_NULL);
+	assert_int_equal(peer_conf_authby(&g, 14, true), POLICY_AUTH_CERT);
+	assert_int_equal(peer_conf_authby(&g, 14, false), POLICY_AUTH_DNSSEC);
+	g.auth[0] = POLICY_AUTH_DNSSEC;
+	g.nauth = 1;
+	/* A certificate the group does not take: the key came from DNSSEC. */
+	assert_int_equal(peer_conf_authby(&g, 14, true), POLICY_AUTH_DNSSEC);
+	assert_true(peer_conf_accepts(&g, POLICY_AUTH_DNSSEC));
+	assert_false(peer_conf_accepts(&g, POLICY_AUTH_NULL));
+	assert_false(peer_conf_accepts(&g, POLICY_AUTH_CERT));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_private_or_clear_null),
 		cmocka_unit_test(test_clear_or_private_answers_only),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_authby),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <sys/socket.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "plan_kernel.h"
+#include "plan_prune.h"
 #include "policy/config.h"
 #include "policy/diag.h"
 #include "policy/model.h"
@@ -183,6 +185,65 @@ static void test_failure_reported_with_entry(void **state)
 	policy_model_free(m);
 }
 
+/* A restart with a `clear` line removed: the new plan goes in over the
+ * old one, and the prune takes away exactly what the new plan no longer
+ * has; foreign policies and the extra ones the agent keeps stay. */
+static void test_prune_after_restart(void **state)
+{
+	(void)state;
+	struct kernel_error err;
+	write_file("policies/private-or-clear", "192.0.2.0/24\n");
+	write_file("policies/clear", "192.0.2.7\n");
+	write_file("policies/block", "198.51.100.0/24\n");
+	write_file("policies/private", "");
+	struct policy_model *m1 = load();
+	assert_true(plan_kernel_apply(k, policy_model_plan(m1), NULL, NULL, NULL) == 0);
+	/* Someone else's policy (priority outside the band), and one the agent
+	 * installs besides the plan. */
+	struct kernel_policy foreign, extra;
+	memset(&foreign, 0, sizeof(foreign));
+	assert_int_equal(kernel_prefix_parse("192.0.2.9/32", &foreign.sel.dst, &foreign.sel.dst_plen), 0);
+	foreign.sel.family = AF_INET;
+	foreign.dir = KERNEL_DIR_OUT;
+	foreign.kind = KERNEL_POLICY_PASS;
+	foreign.priority = 100;
+	assert_int_equal(kernel_policy_add(k, &foreign, &err), 0);
+	extra = foreign;
+	assert_int_equal(kernel_prefix_parse("203.0.113.9/32", &extra.sel.dst, &extra.sel.dst_plen), 0);
+	extra.priority = KERNEL_PRIO_BASE + KERNEL_RANK_GROUP;
+	assert_int_equal(kernel_policy_add(k, &extra, &err), 0);
+	assert_int_equal(find("192.0.2.7/32", KERNEL_DIR_OUT).p.kind, KERNEL_POLICY_PASS);
+
+	write_file("policies/clear", "");
+	write_file("policies/block", "198.51.100.0/25\n"); /* another selector: the /24 goes */
+	struct policy_model *m2 = load();
+	assert_true(plan_kernel_apply(k, policy_model_plan(m2), NULL, NULL, NULL) == 0);
+	unsigned removed = 0;
+	assert_int_equal(plan_prune(k, policy_model_plan(m2), &extra, 1, &removed, &err), 0);
+	/* the clear pass out+in, the old block drop out+in */
+	assert_int_equal(removed, 4);
+	assert_int_equal(find("192.0.2.7/32", KERNEL_DIR_OUT).n, 0);
+	assert_int_equal(find("192.0.2.7/32", KERNEL_DIR_IN).n, 0);
+	assert_int_equal(find("198.51.100.0/24", KERNEL_DIR_IN).n, 0);
+	assert_int_equal(find("198.51.100.0/25", KERNEL_DIR_IN).p.kind, KERNEL_POLICY_DROP);
+	assert_int_equal(find("192.0.2.0/24", KERNEL_DIR_OUT).p.kind, KERNEL_POLICY_TRAP);
+	assert_int_equal(find("192.0.2.9/32", KERNEL_DIR_OUT).n, 1);
+	assert_int_equal(find("203.0.113.9/32", KERNEL_DIR_OUT).n, 1);
+	/* A second prune finds nothing. */
+	assert_int_equal(plan_prune(k, policy_model_plan(m2), &extra, 1, &removed, &err), 0);
+	assert_int_equal(removed, 0);
+	kernel_policy_delete(k, &foreign.sel, foreign.dir, NULL);
+	kernel_policy_delete(k, &extra.sel, extra.dir, NULL);
+	struct policy_plan empty = { NULL, 0 };
+	struct policy_plan_diff d;
+	assert_int_equal(policy_plan_diff(policy_model_plan(m2), &empty, &d), 0);
+	plan_kernel_apply_diff(k, &d, NULL, NULL, NULL);
+	policy_plan_diff_free(&d);
+	assert_int_equal(total(), 0);
+	policy_model_free(m1);
+	policy_model_free(m2);
+}
+
 int main(void)
 {
 	if (unshare(CLONE_NEWNET) != 0) {
@@ -200,6 +261,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_apply_then_diff),
 		cmocka_unit_test(test_failure_reported_with_entry),
+		cmocka_unit_test(test_prune_after_restart),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 	kernel_close(k);

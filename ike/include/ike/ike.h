@@ -112,6 +112,7 @@ struct ike_child_info {
 	uint64_t lifetime_ms;           /* replaced before this (0: never); a kernel hard limit may use it */
 	const char *peer_id;            /* "ID_NULL", "192.0.2.2", "CN=..." */
 	uint8_t peer_auth;              /* auth method the peer used */
+	bool peer_certs;                /* ... with X.509 certificates in its AUTH message */
 	bool replaces;                  /* a rekey: the old one is deleted after */
 };
 

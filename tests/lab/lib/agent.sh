@@ -121,9 +121,14 @@ capture_start() {
 }
 
 # capture_stop NAME: stops the capture (its packets are flushed to the file).
+# tcpdump reads the kernel's capture ring block by block, and a block is
+# handed over only when full or after its timeout: packets of the last
+# fraction of a second are lost to an immediate SIGINT ("0 packets
+# captured, 10 received by filter", seen), so give that block its time.
 capture_stop() {
 	local p i
 	p=$(cat "$LAB_WORK/$1.pid") || return 1
+	sleep 0.5
 	kill -INT "$p" 2>/dev/null
 	for i in $(seq 1 50); do kill -0 "$p" 2>/dev/null || return 0; sleep 0.1; done
 	return 1

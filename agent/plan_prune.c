@@ -1,0 +1,138 @@
+/* Group policies the plan does not ask for (see plan_prune.h). */
+#include "plan_prune.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan_kernel.h"
+
+/* A policy's identity in the kernel: direction and selector (XFRM keeps
+ * one policy per pair, whatever its priority). Addresses by their bytes:
+ * the unused side of a selector may come back with or without a family. */
+struct plan_prune_key {
+	uint8_t dir, family, proto, src_plen, dst_plen;
+	uint16_t sport, dport;
+	uint8_t src[16], dst[16];
+};
+
+static void plan_prune_key(const struct kernel_policy *p, struct plan_prune_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->dir = (uint8_t)p->dir;
+	k->family = p->sel.family;
+	k->proto = p->sel.proto;
+	k->src_plen = p->sel.src_plen;
+	k->dst_plen = p->sel.dst_plen;
+	k->sport = p->sel.sport;
+	k->dport = p->sel.dport;
+	memcpy(k->src, p->sel.src.bytes, 16);
+	memcpy(k->dst, p->sel.dst.bytes, 16);
+}
+
+static int plan_prune_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct plan_prune_key));
+}
+
+struct plan_prune_run {
+	struct plan_prune_key *want;
+	size_t nwant;
+	struct kernel_selector *gone_sel;
+	enum kernel_dir *gone_dir;
+	size_t ngone, cap;
+	int err;
+};
+
+static const enum policy_dir plan_prune_dirs[] = { POLICY_DIR_OUT, POLICY_DIR_IN, POLICY_DIR_FWD };
+
+/* The keys of everything the plan and keep[] install, sorted. */
+static int plan_prune_wanted(const struct policy_plan *plan, const struct kernel_policy *keep, size_t nkeep,
+			     struct plan_prune_run *run)
+{
+	run->want = calloc(plan->n * 3 + nkeep + 1, sizeof(*run->want));
+	if (run->want == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < plan->n; i++) {
+		for (size_t d = 0; d < 3; d++) {
+			struct kernel_policy p;
+			if (!(plan->v[i].dirs & plan_prune_dirs[d]) ||
+			    plan_kernel_policy(&plan->v[i], plan_prune_dirs[d], &p) != 0)
+				continue;
+			plan_prune_key(&p, &run->want[run->nwant++]);
+		}
+	}
+	for (size_t i = 0; i < nkeep; i++)
+		plan_prune_key(&keep[i], &run->want[run->nwant++]);
+	qsort(run->want, run->nwant, sizeof(*run->want), plan_prune_cmp);
+	return 0;
+}
+
+static int plan_prune_seen(const struct kernel_policy *p, void *ctx)
+{
+	struct plan_prune_run *run = ctx;
+	if (!kernel_priority_is_ours(p->priority) || (p->priority - KERNEL_PRIO_BASE) % 4 != KERNEL_RANK_GROUP)
+		return 0; /* not ours, or a tunnel or shunt: the start's cleanup has them */
+	struct plan_prune_key k;
+	plan_prune_key(p, &k);
+	if (bsearch(&k, run->want, run->nwant, sizeof(k), plan_prune_cmp) != NULL)
+		return 0;
+	if (run->ngone == run->cap) {
+		size_t cap = run->cap ? run->cap * 2 : 64;
+		struct kernel_selector *s = realloc(run->gone_sel, cap * sizeof(*s));
+		if (s != NULL)
+			run->gone_sel = s;
+		enum kernel_dir *d = realloc(run->gone_dir, cap * sizeof(*d));
+		if (d != NULL)
+			run->gone_dir = d;
+		if (s == NULL || d == NULL)
+			return run->err = -ENOMEM;
+		run->cap = cap;
+	}
+	run->gone_sel[run->ngone] = p->sel;
+	run->gone_dir[run->ngone++] = p->dir;
+	return 0;
+}
+
+int plan_prune(struct kernel *k, const struct policy_plan *plan, const struct kernel_policy *keep, size_t nkeep,
+	       unsigned *removed, struct kernel_error *err)
+{
+	struct plan_prune_run run;
+	struct kernel_batch *b = NULL;
+	memset(&run, 0, sizeof(run));
+	*removed = 0;
+	int r = plan_prune_wanted(plan, keep, nkeep, &run);
+	if (r != 0) {
+		snprintf(err->msg, sizeof(err->msg), "out of memory");
+		err->code = r;
+		goto out;
+	}
+	/* Collect first: the dump must not change under its own feet. */
+	if ((r = kernel_policy_list(k, plan_prune_seen, &run, err)) != 0)
+		goto out;
+	if (run.err != 0 || (r = kernel_batch_new(k, &b)) != 0) {
+		r = run.err ? run.err : r;
+		snprintf(err->msg, sizeof(err->msg), "out of memory");
+		err->code = r;
+		goto out;
+	}
+	for (size_t i = 0; i < run.ngone && r == 0; i++)
+		r = kernel_batch_policy_delete(b, &run.gone_sel[i], run.gone_dir[i], NULL);
+	if (r == 0 && (r = kernel_batch_run(b, NULL, NULL)) != 0) {
+		if (r > 0)
+			snprintf(err->msg, sizeof(err->msg), "%d policies of an older configuration could not be removed", r);
+		else
+			snprintf(err->msg, sizeof(err->msg), "cannot remove the policies of an older configuration: %s",
+				 strerror(-r));
+		err->code = r = r > 0 ? -EIO : r;
+	}
+	if (r == 0)
+		*removed = (unsigned)run.ngone;
+out:
+	kernel_batch_free(b);
+	free(run.want);
+	free(run.gone_sel);
+	free(run.gone_dir);
+	return r;
+}
