@@ -54,6 +54,12 @@ static void group_shunt(struct cfg_ctx *c, yaml_node_t *v, bool failure)
 	int m = cfg_enum(c, v, key, failure ? fail : neg, 3);
 	if (m < 0)
 		return;
+	/* private is the promise that nothing goes in clear. */
+	if (c->group == POLICY_GROUP_PRIVATE && (failure ? failv[m] : negv[m]) == POLICY_SHUNT_PASS) {
+		cfg_error(c, v, "%s: pass contradicts private (its traffic is never sent in clear); use %s, or list the "
+			  "peers in private-or-clear", key, failure ? "drop or none" : "hold or drop");
+		return;
+	}
 	if (failure)
 		c->cfg->groups[c->group].failure_shunt = failv[m];
 	else
@@ -135,6 +141,9 @@ void cfg_check_groups(struct cfg_ctx *c)
 		if (memchr(gc->auth, POLICY_AUTH_CERT, gc->nauth) != NULL && !have_cert)
 			cfg_error(c, c->auth_node[g], "groups.%s.auth: 'cert' needs node.cert (the NSS nickname of this node's certificate)",
 				  policy_group_name((enum policy_group)g));
+		if (g == POLICY_GROUP_PRIVATE && memchr(gc->auth, POLICY_AUTH_NULL, gc->nauth) != NULL)
+			cfg_warning(c, c->auth_node[g], "groups.private.auth: 'null' encrypts without authenticating the "
+				    "peer: it stops passive listeners, not an active man in the middle");
 		if (memchr(gc->auth, POLICY_AUTH_DNSSEC, gc->nauth) != NULL && !cfg->dnssec_enabled)
 			cfg_error(c, c->auth_node[g], "groups.%s.auth: 'dnssec' needs dnssec.enabled: true",
 				  policy_group_name((enum policy_group)g));

@@ -18,6 +18,18 @@ void cfg_error(struct cfg_ctx *c, const yaml_node_t *n, const char *fmt, ...)
 	policy_diags_add(c->diags, POLICY_ERROR, c->file, line, col, "%s", msg);
 }
 
+void cfg_warning(struct cfg_ctx *c, const yaml_node_t *n, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	unsigned line = n ? (unsigned)n->start_mark.line + 1 : 0;
+	unsigned col = n ? (unsigned)n->start_mark.column + 1 : 0;
+	policy_diags_add(c->diags, POLICY_WARNING, c->file, line, col, "%s", msg);
+}
+
 static const char *cfg_kind(const yaml_node_t *n)
 {
 	switch (n->type) {

@@ -23,6 +23,8 @@ struct cfg_key {
 
 void cfg_error(struct cfg_ctx *c, const yaml_node_t *n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+void cfg_warning(struct cfg_ctx *c, const yaml_node_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* The scalar's text, or NULL after an error "KEY: expected WHAT". */
 const char *cfg_scalar(struct cfg_ctx *c, yaml_node_t *n, const char *key, const char *what);
 /* true for "~", "null" and an empty plain scalar. */

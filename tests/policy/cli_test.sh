@@ -26,6 +26,7 @@ run() {
 }
 
 run check_good check --config good/swanmesh.yaml
+run check_private_null check --config privnull/swanmesh.yaml
 run check_bad_groupfile check --config bad/swanmesh.yaml
 run check_bad_yaml --config badyaml/swanmesh.yaml check
 run check_usage check extra-argument
