@@ -5,6 +5,7 @@
  * the loop thread. */
 #include "dns_ipseckey.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,8 @@
 #include "log.h"
 #include "ipseckey.h"
 
+#define DNS_RR_A 1
+#define DNS_RR_AAAA 28
 #define DNS_RR_IPSECKEY 45
 #define DNS_CLASS_IN 1
 #define DNS_NAME_MAX 256
@@ -40,6 +43,12 @@ struct dns_query {
 	dns_ipseckey_cb cb;
 	void *ctx;
 	int async_id;
+	/* A name's key speaks only for the addresses of the name: with an
+	 * address to bind, the key waits here for the A/AAAA answer. */
+	int af;                       /* 0: no address to check */
+	uint8_t addr[16];
+	char addr_text[64];
+	SECKEYPublicKey *key;         /* owned while the address is checked */
 	uv_timer_t timer;
 	struct dns_query *next;
 };
@@ -278,6 +287,65 @@ static void dns_query_finish(struct dns_query *q, SECKEYPublicKey *key, const ch
 	uv_close((uv_handle_t *)&q->timer, dns_query_closed);
 }
 
+/* The secure A/AAAA answer of q's name: NULL when it holds q's address,
+ * else why not (in why). */
+static const char *dns_address_verdict(const struct dns_query *q, int err, struct ub_result *res, char *why,
+				       size_t whylen)
+{
+	const char *rr = q->af == AF_INET ? "A" : "AAAA";
+	if (err != 0)
+		snprintf(why, whylen, "DNS lookup of the %s records of %s failed: %s", rr, q->name, ub_strerror(err));
+	else if (res->rcode == 2)
+		snprintf(why, whylen, "the resolver answered SERVFAIL for the %s records of %s", rr, q->name);
+	else if (res->bogus)
+		snprintf(why, whylen, "DNSSEC validation failed for the %s records of %s: %s", rr, q->name,
+			 res->why_bogus ? res->why_bogus : "bogus answer");
+	else if (!res->secure)
+		snprintf(why, whylen, "the %s records of %s are not DNSSEC-signed (insecure answer): its key cannot "
+			 "speak for %s", rr, q->name, q->addr_text);
+	else if (!res->havedata)
+		snprintf(why, whylen, "%s has no %s record: its key cannot speak for %s", q->name, rr, q->addr_text);
+	else {
+		size_t alen = q->af == AF_INET ? 4 : 16;
+		for (int i = 0; res->data[i] != NULL; i++)
+			if (res->len[i] == (int)alen && memcmp(res->data[i], q->addr, alen) == 0)
+				return NULL;
+		snprintf(why, whylen, "the secure %s records of %s do not contain %s: its key does not speak for "
+			 "that address", rr, q->name, q->addr_text);
+	}
+	return why;
+}
+
+static void dns_on_address(void *mydata, int err, struct ub_result *res)
+{
+	struct dns_query *q = mydata;
+	char why[512] = "";
+	const char *refused = dns_address_verdict(q, err, res, why, sizeof(why));
+	if (res != NULL)
+		ub_resolve_free(res);
+	SECKEYPublicKey *key = q->key;
+	q->key = NULL;
+	if (refused != NULL && key != NULL) {
+		SECKEY_DestroyPublicKey(key);
+		key = NULL;
+	}
+	dns_query_finish(q, key, refused);
+}
+
+/* The second step of a bound lookup, once the key is known. */
+static void dns_check_address(struct dns_query *q, SECKEYPublicKey *key)
+{
+	q->key = key;
+	int type = q->af == AF_INET ? DNS_RR_A : DNS_RR_AAAA;
+	if (ub_resolve_async(q->d->ub, q->name, type, DNS_CLASS_IN, q, dns_on_address, &q->async_id) != 0) {
+		q->key = NULL;
+		SECKEY_DestroyPublicKey(key);
+		dns_query_finish(q, NULL, "the DNS lookup of the name's addresses could not start");
+		return;
+	}
+	q->d->sent++;
+}
+
 static void dns_on_result(void *mydata, int err, struct ub_result *res)
 {
 	struct dns_query *q = mydata;
@@ -285,6 +353,10 @@ static void dns_on_result(void *mydata, int err, struct ub_result *res)
 	SECKEYPublicKey *key = dns_evaluate(q->d, q->name, err, res, why, sizeof(why));
 	if (res != NULL)
 		ub_resolve_free(res);
+	if (key != NULL && q->af != 0) {
+		dns_check_address(q, key);
+		return;
+	}
 	dns_query_finish(q, key, key ? NULL : why);
 }
 
@@ -294,23 +366,18 @@ static void dns_on_timeout(uv_timer_t *t)
 	char why[512];
 	ub_cancel(q->d->ub, q->async_id);
 	snprintf(why, sizeof(why), "DNS timeout: no answer for %s within %u ms", q->name, q->d->timeout_ms);
+	if (q->key != NULL) {
+		SECKEY_DestroyPublicKey(q->key);
+		q->key = NULL;
+	}
 	dns_query_finish(q, NULL, why);
 }
 
-int dns_ipseckey_lookup_name(struct dns_ipseckey *d, const char *name, dns_ipseckey_cb cb, void *ctx)
+/* A query for name's IPSECKEY, bound to address when that is not NULL
+ * (then the key is handed over only once the name's secure addresses are
+ * seen to hold it). The cache spares the IPSECKEY lookup, not the check. */
+static int dns_lookup(struct dns_ipseckey *d, const char *name, const char *address, dns_ipseckey_cb cb, void *ctx)
 {
-	const struct dns_cache_entry *e = dns_cache_get(d, name);
-	if (e != NULL) {
-		struct ipseckey k;
-		SECKEYPublicKey *pk = NULL;
-		char why[256];
-		if (ipseckey_parse(e->rdata, e->len, &k, why, sizeof(why)) == 0 &&
-		    ipseckey_public_key(&k, &pk, why, sizeof(why)) == 0) {
-			d->cached++;
-			cb(ctx, pk, NULL);
-			return 0;
-		}
-	}
 	struct dns_query *q = calloc(1, sizeof(*q));
 	if (q == NULL)
 		return -1;
@@ -318,17 +385,58 @@ int dns_ipseckey_lookup_name(struct dns_ipseckey *d, const char *name, dns_ipsec
 	snprintf(q->name, sizeof(q->name), "%s", name);
 	q->cb = cb;
 	q->ctx = ctx;
-	if (ub_resolve_async(d->ub, q->name, DNS_RR_IPSECKEY, DNS_CLASS_IN, q, dns_on_result, &q->async_id) != 0) {
+	if (address != NULL) {
+		q->af = strchr(address, ':') != NULL ? AF_INET6 : AF_INET;
+		snprintf(q->addr_text, sizeof(q->addr_text), "%s", address);
+		if (inet_pton(q->af, address, q->addr) != 1) {
+			free(q);
+			return -1;
+		}
+	}
+	SECKEYPublicKey *cached = NULL;
+	const struct dns_cache_entry *e = dns_cache_get(d, name);
+	if (e != NULL) {
+		struct ipseckey k;
+		char why[256];
+		if (ipseckey_parse(e->rdata, e->len, &k, why, sizeof(why)) != 0 ||
+		    ipseckey_public_key(&k, &cached, why, sizeof(why)) != 0)
+			cached = NULL;
+	}
+	if (cached != NULL && q->af == 0) {
+		d->cached++;
 		free(q);
+		cb(ctx, cached, NULL);
+		return 0;
+	}
+	uv_timer_init(d->loop, &q->timer);
+	q->timer.data = q;
+	q->next = d->queries;
+	d->queries = q;
+	uv_timer_start(&q->timer, dns_on_timeout, d->timeout_ms, 0);
+	if (cached != NULL) {
+		d->cached++;
+		dns_check_address(q, cached);
+		return 0;
+	}
+	if (ub_resolve_async(d->ub, q->name, DNS_RR_IPSECKEY, DNS_CLASS_IN, q, dns_on_result, &q->async_id) != 0) {
+		d->queries = q->next;
+		uv_timer_stop(&q->timer);
+		uv_close((uv_handle_t *)&q->timer, dns_query_closed);
 		return -1;
 	}
 	d->sent++;
-	uv_timer_init(d->loop, &q->timer);
-	q->timer.data = q;
-	uv_timer_start(&q->timer, dns_on_timeout, d->timeout_ms, 0);
-	q->next = d->queries;
-	d->queries = q;
 	return 0;
+}
+
+int dns_ipseckey_lookup_name(struct dns_ipseckey *d, const char *name, dns_ipseckey_cb cb, void *ctx)
+{
+	return dns_lookup(d, name, NULL, cb, ctx);
+}
+
+int dns_ipseckey_lookup_name_for(struct dns_ipseckey *d, const char *name, const char *address, dns_ipseckey_cb cb,
+				 void *ctx)
+{
+	return dns_lookup(d, name, address, cb, ctx);
 }
 
 int dns_ipseckey_lookup_address(struct dns_ipseckey *d, const char *address, dns_ipseckey_cb cb, void *ctx)
@@ -365,6 +473,8 @@ void dns_ipseckey_free(struct dns_ipseckey *d)
 		struct dns_query *q = d->queries;
 		d->queries = q->next;
 		ub_cancel(d->ub, q->async_id);
+		if (q->key != NULL)
+			SECKEY_DestroyPublicKey(q->key);
 		uv_timer_stop(&q->timer);
 		uv_close((uv_handle_t *)&q->timer, dns_query_closed);
 	}

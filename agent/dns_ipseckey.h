@@ -40,6 +40,15 @@ typedef void (*dns_ipseckey_cb)(void *ctx, SECKEYPublicKey *key, const char *why
 int dns_ipseckey_lookup_address(struct dns_ipseckey *d, const char *address, dns_ipseckey_cb cb, void *ctx);
 int dns_ipseckey_lookup_name(struct dns_ipseckey *d, const char *name, dns_ipseckey_cb cb, void *ctx);
 
+/* The IPSECKEY of a name (a peer's FQDN ID), for the peer speaking from
+ * address: the key is given only when a secure A (IPv4) or AAAA (IPv6)
+ * answer for the name holds that address; else why says which check
+ * failed ("the secure A records of N do not contain ADDR: ...", "N has no
+ * A record", "... not DNSSEC-signed"). Anyone with a signed zone of their
+ * own could otherwise stand in for any peer. */
+int dns_ipseckey_lookup_name_for(struct dns_ipseckey *d, const char *name, const char *address, dns_ipseckey_cb cb,
+				 void *ctx);
+
 /* Lookups answered from the cache and sent to the network, for status. */
 void dns_ipseckey_counters(const struct dns_ipseckey *d, unsigned long *cached, unsigned long *sent);
 

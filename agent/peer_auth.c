@@ -348,7 +348,7 @@ static int peer_auth_by_dns(struct peer_auth *pa, const struct ike_peer_auth_req
 		char name[256];
 		memcpy(name, req->id, req->id_len);
 		name[req->id_len] = '\0';
-		r = dns_ipseckey_lookup_name(pa->dns, name, peer_auth_dns_done, q);
+		r = dns_ipseckey_lookup_name_for(pa->dns, name, addr, peer_auth_dns_done, q);
 	} else {
 		r = dns_ipseckey_lookup_address(pa->dns, addr, peer_auth_dns_done, q);
 	}

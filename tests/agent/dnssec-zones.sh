@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Serves three reverse zones from nsd on ADDR (default 192.0.2.53; the
-# caller's network namespace must hold that address), for the IPSECKEY
-# lookup tests.  Usage: dnssec-zones.sh DIR [ADDR]
+# Serves three reverse zones and a forward one from nsd on ADDR (default
+# 192.0.2.53; the caller's network namespace must hold that address), for
+# the IPSECKEY lookup tests.  Usage: dnssec-zones.sh DIR [ADDR]
 #   2.0.192.in-addr.arpa     signed; IPSECKEY for 192.0.2.1 (the key in DIR/point.b64)
 #   100.51.198.in-addr.arpa  signed, then one byte of the IPSECKEY signature changed (bogus)
 #   113.0.203.in-addr.arpa   not signed (insecure)
-# DIR/ta.txt gets the key-signing keys of the two signed zones (trust anchors).
+#   lab.example              signed; IPSECKEY (the same key) for west (A 192.0.2.1,
+#                            AAAA 2001:db8:1::1), mallory (A 198.51.100.7) and
+#                            noaddr (no address record)
+# DIR/ta.txt gets the key-signing keys of the signed zones (trust anchors).
 set -euo pipefail
 dir=$1
 addr=${2:-192.0.2.53}
@@ -40,14 +43,23 @@ awk '/RRSIG[ \t]+IPSECKEY/ && !done { n = length($NF); c = substr($NF, 5, 1);
 	100.51.198.in-addr.arpa.zone.signed >broken && mv broken 100.51.198.in-addr.arpa.zone.signed
 zone 113.0.203.in-addr.arpa 1.113.0.203.in-addr.arpa.
 cp 113.0.203.in-addr.arpa.zone 113.0.203.in-addr.arpa.zone.signed
+zone lab.example west.lab.example.
+cat >>lab.example.zone <<ZONE
+west.lab.example. IN A 192.0.2.1
+west.lab.example. IN AAAA 2001:db8:1::1
+mallory.lab.example. IN IPSECKEY 10 0 3 . $point
+mallory.lab.example. IN A 198.51.100.7
+noaddr.lab.example. IN IPSECKEY 10 0 3 . $point
+ZONE
+sign lab.example
 
 {
 	printf 'server:\n  ip-address: %s\n  port: 53\n  zonesdir: "%s"\n' "$addr" "$dir"
 	printf '  pidfile: "%s/nsd.pid"\n  logfile: "%s/nsd.log"\n  xfrdfile: "%s/xfrd.state"\n' "$dir" "$dir" "$dir"
 	printf '  zonelistfile: "%s/zone.list"\n  database: ""\n  username: ""\n  chroot: ""\n' "$dir"
 	printf 'remote-control:\n  control-enable: no\n'
-	for z in 2.0.192 100.51.198 113.0.203; do
-		printf 'zone:\n  name: %s.in-addr.arpa\n  zonefile: %s.in-addr.arpa.zone.signed\n' "$z" "$z"
+	for z in 2.0.192.in-addr.arpa 100.51.198.in-addr.arpa 113.0.203.in-addr.arpa lab.example; do
+		printf 'zone:\n  name: %s\n  zonefile: %s.zone.signed\n' "$z" "$z"
 	done
 } >nsd.conf
 nsd -c nsd.conf

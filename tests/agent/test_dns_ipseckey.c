@@ -107,6 +107,66 @@ static void expect_refusal(const char *fwd, unsigned timeout_ms, const char *add
 	uv_loop_close(&loop);
 }
 
+/* lookup_name_for NAME ADDR: the outcome of a bound name lookup. */
+static struct outcome bound_lookup(const char *name, const char *addr)
+{
+	uv_loop_t loop;
+	uv_loop_init(&loop);
+	struct dns_ipseckey *d = resolver(&loop, "192.0.2.53", 5000);
+	struct outcome o = { 0 };
+	assert_int_equal(dns_ipseckey_lookup_name_for(d, name, addr, on_result, &o), 0);
+	run_until(&loop, &o);
+	dns_ipseckey_free(d);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_loop_close(&loop);
+	return o;
+}
+
+/* An FQDN's key speaks only for the addresses its secure A/AAAA records
+ * hold: anyone with a signed zone of their own could stand in for any
+ * peer otherwise. */
+static void test_name_bound_to_address(void **state)
+{
+	(void)state;
+	struct outcome o = bound_lookup("west.lab.example", "192.0.2.1");
+	assert_true(o.has_key);
+	SECITEM_FreeItem(&o.point, PR_FALSE);
+	o = bound_lookup("west.lab.example", "2001:db8:1::1");
+	assert_true(o.has_key);
+	SECITEM_FreeItem(&o.point, PR_FALSE);
+	o = bound_lookup("mallory.lab.example", "192.0.2.1");
+	assert_false(o.has_key);
+	assert_string_equal(o.why, "the secure A records of mallory.lab.example do not contain 192.0.2.1: its key "
+				   "does not speak for that address");
+	o = bound_lookup("west.lab.example", "192.0.2.9");
+	assert_false(o.has_key);
+	assert_non_null(strstr(o.why, "do not contain 192.0.2.9"));
+	o = bound_lookup("noaddr.lab.example", "192.0.2.1");
+	assert_false(o.has_key);
+	assert_string_equal(o.why, "noaddr.lab.example has no A record: its key cannot speak for 192.0.2.1");
+	o = bound_lookup("mallory.lab.example", "2001:db8:1::1");
+	assert_false(o.has_key);
+	assert_string_equal(o.why, "mallory.lab.example has no AAAA record: its key cannot speak for 2001:db8:1::1");
+	/* The unbound lookup gives mallory's key: the binding is what refuses. */
+	uv_loop_t loop;
+	uv_loop_init(&loop);
+	struct dns_ipseckey *d = resolver(&loop, "192.0.2.53", 5000);
+	struct outcome u = { 0 };
+	assert_int_equal(dns_ipseckey_lookup_name(d, "mallory.lab.example", on_result, &u), 0);
+	run_until(&loop, &u);
+	assert_true(u.has_key);
+	SECITEM_FreeItem(&u.point, PR_FALSE);
+	/* From the cache now, and still checked. */
+	struct outcome c = { 0 };
+	assert_int_equal(dns_ipseckey_lookup_name_for(d, "mallory.lab.example", "192.0.2.1", on_result, &c), 0);
+	run_until(&loop, &c);
+	assert_false(c.has_key);
+	assert_non_null(strstr(c.why, "do not contain 192.0.2.1"));
+	dns_ipseckey_free(d);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_loop_close(&loop);
+}
+
 static void test_missing_record(void **state)
 {
 	(void)state;
@@ -177,7 +237,8 @@ int main(int argc, char **argv)
 	fclose(f);
 	NSS_NoDB_Init(NULL);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_secure_then_cached), cmocka_unit_test(test_missing_record),
+		cmocka_unit_test(test_secure_then_cached),
+		cmocka_unit_test(test_name_bound_to_address), cmocka_unit_test(test_missing_record),
 		cmocka_unit_test(test_broken_signature),   cmocka_unit_test(test_unsigned_zone),
 		cmocka_unit_test(test_timeout),		   cmocka_unit_test(test_bad_trust_anchor),
 	};
