@@ -25,13 +25,19 @@ static void ike_bridge_net_recv(void *ctx, struct ike_socket *s, const uint8_t *
 }
 
 static void ike_bridge_net_unreachable(void *ctx, struct ike_socket *s, const struct sockaddr_storage *peer,
-				       const char *why)
+				       const uint8_t *quoted, size_t len, const char *why)
 {
 	struct ike_bridge *b = ctx;
 	struct ike_addr p;
 	(void)s;
-	if (addr_conv_from_sockaddr(peer, &p) == 0)
-		ike_unreachable(b->engine, &p, why);
+	if (addr_conv_from_sockaddr(peer, &p) != 0)
+		return;
+	/* Only an error that quotes our own IKE_SA_INIT to that peer counts. */
+	if (ike_unreachable(b->engine, &p, quoted, len, why) == 0) {
+		char text[64];
+		log_debug("IKE: %s from %s ignored: it quotes no IKE_SA_INIT of ours to it",
+			  why, ike_addr_format(&p, text, sizeof(text)));
+	}
 }
 
 static const struct ike_socket_cbs ike_bridge_net_cbs = { ike_bridge_net_recv, ike_bridge_net_unreachable };

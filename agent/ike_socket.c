@@ -99,12 +99,16 @@ static int ike_socket_errors(struct ike_socket *s)
 	for (int n = 0;; n++) {
 		struct sockaddr_storage peer;
 		char ctl[512];
-		uint8_t dummy[64];
-		struct iovec iov = { dummy, sizeof(dummy) };
+		uint8_t quoted[64]; /* the IKE header is all we look at */
+		struct iovec iov = { quoted, sizeof(quoted) };
 		struct msghdr m = { &peer, sizeof(peer), &iov, 1, ctl, sizeof(ctl), 0 };
-		if (recvmsg(s->fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+		ssize_t got = recvmsg(s->fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT);
+		if (got < 0)
 			return n;
 		s->errors++;
+		size_t len = (size_t)got > sizeof(quoted) ? sizeof(quoted) : (size_t)got, off = 0;
+		if (s->natt) /* the non-ESP marker we sent first */
+			off = len < 4 ? len : 4;
 		for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c)) {
 			bool v4 = c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR;
 			bool v6 = c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR;
@@ -112,14 +116,15 @@ static int ike_socket_errors(struct ike_socket *s)
 				continue;
 			struct sock_extended_err ee;
 			memcpy(&ee, CMSG_DATA(c), sizeof(ee));
-			if (ee.ee_origin != SO_EE_ORIGIN_ICMP && ee.ee_origin != SO_EE_ORIGIN_ICMP6)
+			if ((ee.ee_origin != SO_EE_ORIGIN_ICMP && ee.ee_origin != SO_EE_ORIGIN_ICMP6) ||
+			    ee.ee_errno == EMSGSIZE)
 				continue;
 			const char *why = ee.ee_errno == ECONNREFUSED ? "ICMP port unreachable"
 					  : ee.ee_errno == EHOSTUNREACH ? "ICMP host unreachable"
 					  : ee.ee_errno == ENETUNREACH ? "ICMP network unreachable"
 									: strerror((int)ee.ee_errno);
 			if (s->cbs.unreachable != NULL)
-				s->cbs.unreachable(s->ctx, s, &peer, why);
+				s->cbs.unreachable(s->ctx, s, &peer, quoted + off, len - off, why);
 		}
 	}
 }

@@ -19,8 +19,13 @@ struct ike_socket_cbs {
 	 * and our addresses. buf is borrowed for the call. */
 	void (*recv)(void *ctx, struct ike_socket *s, const uint8_t *buf, size_t len,
 		     const struct sockaddr_storage *from, const struct sockaddr_storage *to);
-	/* The network said a peer cannot be reached ("ICMP port unreachable", ...). */
-	void (*unreachable)(void *ctx, struct ike_socket *s, const struct sockaddr_storage *peer, const char *why);
+	/* The network said a peer cannot be reached ("ICMP port unreachable",
+	 * ...) for a datagram we sent to it: quoted (len bytes, borrowed for the
+	 * call) is what the ICMP error quotes of that datagram, from the IKE
+	 * header on (the 4500 marker removed). "Fragmentation needed" is not
+	 * reported: it says nothing about the peer's IKE. */
+	void (*unreachable)(void *ctx, struct ike_socket *s, const struct sockaddr_storage *peer, const uint8_t *quoted,
+			    size_t len, const char *why);
 };
 
 /* Opens a socket bound to address (text; NULL: any of family) and port.

@@ -10,6 +10,7 @@
 #include "ike/crypto_nss.h"
 #include "engine_int.h"
 #include "ike/ike_names.h"
+#include "ike/ike_wire.h"
 
 uint64_t eng_now(struct ike_engine *e)
 {
@@ -482,15 +483,29 @@ int eng_start(struct ike_engine *e, const struct ike_addr *local, const struct i
 	return 0;
 }
 
-void ike_unreachable(struct ike_engine *e, const struct ike_addr *peer, const char *why)
+int ike_unreachable(struct ike_engine *e, const struct ike_addr *peer, const uint8_t *quoted, size_t len,
+		    const char *why)
 {
+	/* SPIi, then a zero SPIr: the quoted message is our IKE_SA_INIT request. */
+	if (quoted == NULL || len < 16)
+		return 0;
+	struct ike_rd rd;
+	ike_wire_rd_init(&rd, quoted, len);
+	uint64_t spi_i = ike_wire_get_u64(&rd), spi_r = ike_wire_get_u64(&rd);
+	if (spi_r != 0)
+		return 0;
+	int n = 0;
 	struct ike_sa *next;
 	for (struct ike_sa *sa = e->all; sa != NULL; sa = next) {
 		next = sa->next;
-		if (eng_addr_eq(&sa->peer, peer) && sa->initiator && sa->state == IKE_STATE_INIT_SENT)
-			eng_sa_fail(sa, IKE_FAIL_UNREACHABLE, 0, "%s%s",
-				    why && strstr(why, "port unreachable") ? "no IKE daemon: " : "", why ? why : "unreachable");
+		if (!eng_addr_eq(&sa->peer, peer) || !sa->initiator || sa->state != IKE_STATE_INIT_SENT ||
+		    sa->spi_i != spi_i)
+			continue;
+		eng_sa_fail(sa, IKE_FAIL_UNREACHABLE, 0, "%s%s",
+			    why && strstr(why, "port unreachable") ? "no IKE daemon: " : "", why ? why : "unreachable");
+		n++;
 	}
+	return n;
 }
 
 void ike_peer_key_done(struct ike_engine *e, uint64_t token, SECKEYPublicKey *key, const char *why)

@@ -25,6 +25,8 @@ struct seen {
 	uint8_t buf[256];
 	size_t len;
 	char from[64], to[64], why[128], peer[64];
+	uint8_t quoted[64];
+	size_t quoted_len;
 };
 
 static void fmt(const struct sockaddr_storage *ss, char *out, size_t len)
@@ -47,11 +49,14 @@ static void on_recv(void *ctx, struct ike_socket *s, const uint8_t *buf, size_t 
 	fmt(to, v->to, sizeof(v->to));
 }
 
-static void on_unreach(void *ctx, struct ike_socket *s, const struct sockaddr_storage *peer, const char *why)
+static void on_unreach(void *ctx, struct ike_socket *s, const struct sockaddr_storage *peer, const uint8_t *quoted,
+		       size_t len, const char *why)
 {
 	(void)s;
 	struct seen *v = ctx;
 	v->unreach++;
+	v->quoted_len = len < sizeof(v->quoted) ? len : sizeof(v->quoted);
+	memcpy(v->quoted, quoted, v->quoted_len);
 	snprintf(v->why, sizeof(v->why), "%s", why);
 	fmt(peer, v->peer, sizeof(v->peer));
 }
@@ -137,6 +142,10 @@ static void test_datagrams(void **state)
 	assert_int_equal(va.unreach, 1);
 	assert_string_equal(va.peer, "192.0.2.2:4501");
 	assert_string_equal(va.why, "ICMP port unreachable");
+	/* The error hands over what it quotes of our datagram: its IKE header
+	 * is what binds it to a negotiation. */
+	assert_int_equal(va.quoted_len, sizeof(msg));
+	assert_memory_equal(va.quoted, msg, sizeof(msg));
 	ike_socket_close(a);
 	ike_socket_close(b);
 	uv_run(&loop, UV_RUN_DEFAULT);

@@ -163,15 +163,26 @@ static void test_timeout_in_auth(void **state)
 	assert_true(exch_trace_count(w, EXCH_A, IKE_EXCH_IKE_AUTH, 0) >= 2);
 }
 
+/* What an ICMP error from B would quote of A's first queued datagram. */
+static size_t quote_first(const struct exch_world *w, uint8_t *out, size_t cap)
+{
+	assert_true(w->n_queue > 0);
+	size_t n = w->queue[0].len < cap ? w->queue[0].len : cap;
+	memcpy(out, w->queue[0].buf, n);
+	return n;
+}
+
 static void test_unreachable(void **state)
 {
 	struct exch_world *w = *state;
 	const struct exch_fail *f;
+	uint8_t q[64];
 
 	exch_start(w);
 	assert_int_equal(exch_initiate(w, EXCH_A), 0);
+	size_t n = quote_first(w, q, sizeof(q));
 	exch_queue_clear(w);
-	ike_unreachable(w->side[EXCH_A].e, &w->side[EXCH_B].addr, "ICMP port unreachable");
+	assert_int_equal(ike_unreachable(w->side[EXCH_A].e, &w->side[EXCH_B].addr, q, n, "ICMP port unreachable"), 1);
 	f = exch_assert_failed(w, EXCH_A, IKE_FAIL_UNREACHABLE, -1);
 	assert_int_equal(f->at_ms, w->now);
 	assert_non_null(strstr(f->f.why, "ICMP port unreachable"));
@@ -181,14 +192,45 @@ static void test_unreachable(void **state)
 	assert_int_equal(w->side[EXCH_A].n_fail, 1);
 }
 
+/* ICMP is not authenticated and IKE runs 500 -> 500: an error that does
+ * not quote our very IKE_SA_INIT (an off-path sender guessing, or one
+ * quoting only a header, or another exchange) changes nothing. */
+static void test_unreachable_spoofed(void **state)
+{
+	struct exch_world *w = *state;
+	uint8_t q[64];
+
+	exch_start(w);
+	assert_int_equal(exch_initiate(w, EXCH_A), 0);
+	size_t n = quote_first(w, q, sizeof(q));
+	struct ike_engine *a = w->side[EXCH_A].e;
+	const struct ike_addr *b = &w->side[EXCH_B].addr;
+	uint8_t guess[64];
+	memcpy(guess, q, n);
+	guess[3] ^= 0x01; /* one bit of the SPIi wrong */
+	assert_int_equal(ike_unreachable(a, b, guess, n, "ICMP port unreachable"), 0);
+	assert_int_equal(ike_unreachable(a, b, q, 8, "ICMP port unreachable"), 0);     /* too short */
+	assert_int_equal(ike_unreachable(a, b, NULL, 0, "ICMP port unreachable"), 0);  /* nothing quoted */
+	memcpy(guess, q, n);
+	guess[15] = 1; /* a responder SPI: not our IKE_SA_INIT request */
+	assert_int_equal(ike_unreachable(a, b, guess, n, "ICMP port unreachable"), 0);
+	assert_int_equal(w->side[EXCH_A].n_fail, 0);
+	exch_run(w, 100);
+	exch_assert_established(w, EXCH_A);
+}
+
 /* An established SA is not torn down by an unreachable report. */
 static void test_unreachable_established(void **state)
 {
 	struct exch_world *w = *state;
+	uint8_t q[64];
 
 	exch_start(w);
-	exch_handshake(w);
-	ike_unreachable(w->side[EXCH_A].e, &w->side[EXCH_B].addr, "ICMP host unreachable");
+	assert_int_equal(exch_initiate(w, EXCH_A), 0);
+	size_t n = quote_first(w, q, sizeof(q));
+	exch_run(w, 100);
+	exch_assert_established(w, EXCH_A);
+	assert_int_equal(ike_unreachable(w->side[EXCH_A].e, &w->side[EXCH_B].addr, q, n, "ICMP host unreachable"), 0);
 	exch_advance(w, 1000);
 	exch_assert_established(w, EXCH_A);
 }
@@ -200,9 +242,11 @@ static void test_unreachable_other_peer(void **state)
 	struct ike_addr other = w->side[EXCH_B].addr;
 
 	other.ip[3] = 99;
+	uint8_t q[64];
 	exch_start(w);
 	assert_int_equal(exch_initiate(w, EXCH_A), 0);
-	ike_unreachable(w->side[EXCH_A].e, &other, "ICMP host unreachable");
+	size_t n = quote_first(w, q, sizeof(q));
+	assert_int_equal(ike_unreachable(w->side[EXCH_A].e, &other, q, n, "ICMP host unreachable"), 0);
 	assert_int_equal(w->side[EXCH_A].n_fail, 0);
 	exch_advance(w, 2000);
 	exch_assert_established(w, EXCH_A);
@@ -311,6 +355,7 @@ int main(void)
 		T(test_timeout),
 		T(test_timeout_in_auth),
 		T(test_unreachable),
+		T(test_unreachable_spoofed),
 		T(test_unreachable_established),
 		T(test_unreachable_other_peer),
 		T(test_simultaneous),

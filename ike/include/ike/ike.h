@@ -197,10 +197,17 @@ void ike_timer_fired(struct ike_engine *e, uint64_t token);
  * way or an IKE SA with a Child SA stands (then 0 and nothing new; an IKE
  * SA without children or being deleted does not count). 0 or -errno. */
 int ike_initiate(struct ike_engine *e, const struct ike_addr *local, const struct ike_addr *peer);
-/* The network reported peer unreachable ("ICMP port unreachable"): a
- * negotiation under way with it fails at once (IKE_FAIL_UNREACHABLE); a
- * port unreachable reads "no IKE daemon: ICMP port unreachable". */
-void ike_unreachable(struct ike_engine *e, const struct ike_addr *peer, const char *why);
+/* The network reported peer unreachable ("ICMP port unreachable") for a
+ * datagram we sent; quoted (len bytes, borrowed) is what the ICMP error
+ * quotes of it, from the IKE header on. ICMP is not authenticated and IKE
+ * runs 500 -> 500, so an error counts only when it quotes the IKE_SA_INIT
+ * of a negotiation we initiated with that peer (its SPIi, 64 random bits an
+ * off-path sender cannot know): that negotiation fails at once
+ * (IKE_FAIL_UNREACHABLE; a port unreachable reads "no IKE daemon: ICMP
+ * port unreachable"). Anything else changes nothing. Returns how many
+ * negotiations failed. */
+int ike_unreachable(struct ike_engine *e, const struct ike_addr *peer, const uint8_t *quoted, size_t len,
+		    const char *why);
 /* Answer to an IKE_PENDING peer_key: key (ownership passes) or NULL + why. */
 void ike_peer_key_done(struct ike_engine *e, uint64_t token, SECKEYPublicKey *key, const char *why);
 /* Deletes the IKE SA(s) with peer, telling the peer (Delete). Returns the
