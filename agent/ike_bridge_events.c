@@ -227,10 +227,11 @@ void ike_bridge_ike_failed(void *ctx, const struct ike_failure *f)
 	addr_conv_ike_to_kernel(&f->peer, &peer);
 	char text[64];
 	kernel_addr_format(&peer, text, sizeof(text));
-	bool pending = ike_bridge_pending_has(b, &peer);
-	if (f->established || (!f->initiator && !pending)) {
+	if (f->established || !f->initiator) {
 		/* Not a negotiation of ours: its Child SAs went with child_down,
-		 * the trap applies again. */
+		 * the trap applies again. A responder SA that failed before it
+		 * authenticated proves nothing of the peer (anyone can send an
+		 * IKE_SA_INIT "from" it): our own negotiation decides. */
 		log_info("%s: IKE SA #%u %s: %s (%s)", text, f->ike_serial, f->established ? "ended" : "refused",
 			 f->why, ike_fail_reason_name(f->reason));
 		return;

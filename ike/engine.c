@@ -99,6 +99,12 @@ const char *ike_fail_reason_name(enum ike_fail_reason r)
 	return (unsigned)r < sizeof(fail_names) / sizeof(fail_names[0]) ? fail_names[r] : "?";
 }
 
+void ike_engine_set_limits(struct ike_engine *e, unsigned half_open_cookie, unsigned half_open_max)
+{
+	e->conf.half_open_cookie = half_open_cookie;
+	e->conf.half_open_max = half_open_max;
+}
+
 int ike_engine_new(const struct ike_env *env, const struct ike_engine_conf *conf, struct ike_engine **out)
 {
 	*out = NULL;
@@ -300,6 +306,26 @@ void eng_sa_established(struct ike_sa *sa)
 	free(sa->init_resp);
 	sa->init_req = sa->init_resp = NULL;
 	sa->init_req_len = sa->init_resp_len = 0;
+	if (!sa->initiator)
+		eng_sa_yield_initiations(sa);
+}
+
+/* The peer's IKE SA authenticated (we answered it): a negotiation of ours
+ * with the same peer still under way is redundant (simultaneous
+ * initiation) and goes silently. Only now: an unauthenticated request
+ * "from the peer" (anyone can send one) must not end ours. */
+void eng_sa_yield_initiations(struct ike_sa *responder)
+{
+	struct ike_sa *next;
+	for (struct ike_sa *sa = responder->e->all; sa != NULL; sa = next) {
+		next = sa->next;
+		if (sa == responder || !sa->initiator || !eng_addr_eq(&sa->peer, &responder->peer) ||
+		    (sa->state != IKE_STATE_INIT_SENT && sa->state != IKE_STATE_AUTH_SENT))
+			continue;
+		eng_sa_log(sa, IKE_LOG_INFO, "simultaneous initiation: the peer's IKE SA #%u authenticated, ours abandoned",
+			   responder->serial);
+		eng_sa_free(sa);
+	}
 }
 
 int eng_sk_d(struct ike_sa *sa, PK11SymKey **out)
@@ -443,12 +469,17 @@ void ike_timer_fired(struct ike_engine *e, uint64_t token)
 
 /* An SA with peer that is being negotiated or carries a Child SA: an IKE
  * SA left without children, or being deleted, does not count. */
+/* An SA that makes a new initiation pointless: ours under way, or one up
+ * with Child SAs. A responder SA that has not authenticated does not
+ * count: anyone can send an IKE_SA_INIT "from" the peer. */
 static struct ike_sa *eng_sa_with_peer(struct ike_engine *e, const struct ike_addr *peer)
 {
-	for (struct ike_sa *sa = e->all; sa != NULL; sa = sa->next)
-		if (eng_addr_eq(&sa->peer, peer) && sa->state != IKE_STATE_DELETING &&
-		    (sa->state != IKE_STATE_ESTABLISHED || sa->n_children > 0))
+	for (struct ike_sa *sa = e->all; sa != NULL; sa = sa->next) {
+		if (!eng_addr_eq(&sa->peer, peer) || sa->state == IKE_STATE_DELETING)
+			continue;
+		if (sa->state == IKE_STATE_ESTABLISHED ? sa->n_children > 0 : sa->initiator)
 			return sa;
+	}
 	return NULL;
 }
 

@@ -163,6 +163,8 @@ struct ike_sa *eng_sa_new(struct ike_engine *e, bool initiator, const struct ike
 			  const struct ike_addr *peer);
 /* Frees silently (no events). */
 void eng_sa_free(struct ike_sa *sa);
+/* responder just authenticated: our own negotiations with its peer go. */
+void eng_sa_yield_initiations(struct ike_sa *responder);
 struct ike_sa *eng_sa_by_spi(struct ike_engine *e, uint64_t spi);
 struct ike_sa *eng_sa_by_serial(struct ike_engine *e, uint32_t serial);
 void eng_sa_rehash(struct ike_sa *sa);

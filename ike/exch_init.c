@@ -267,21 +267,21 @@ static bool eng_cookie_ok(struct ike_engine *e, const struct ike_msg *m, const s
 }
 
 /* Both ends initiated at once: the lower address keeps its initiation and
- * ignores the other's; the higher address abandons its own and answers.
- * Exactly one IKE SA results. Returns true when the request is to be
+ * ignores the other's; the higher address answers, and abandons its own
+ * once the peer's IKE SA has authenticated (eng_sa_yield_initiations), not
+ * before: the request is unauthenticated, anyone can send it "from" the
+ * peer. Exactly one IKE SA results. Returns true when the request is to be
  * ignored. */
 static bool eng_simultaneous(struct ike_engine *e, const struct ike_addr *from, const struct ike_addr *to)
 {
-	struct ike_sa *next;
-	for (struct ike_sa *sa = e->all; sa != NULL; sa = next) {
-		next = sa->next;
+	for (struct ike_sa *sa = e->all; sa != NULL; sa = sa->next) {
 		if (!sa->initiator || !eng_addr_eq(&sa->peer, from) ||
 		    (sa->state != IKE_STATE_INIT_SENT && sa->state != IKE_STATE_AUTH_SENT))
 			continue;
 		if (eng_addr_cmp_ip(to, from) < 0)
 			return true;
-		eng_sa_log(sa, IKE_LOG_INFO, "simultaneous initiation: the peer's IKE SA is kept, ours abandoned");
-		eng_sa_free(sa); /* silently: the peer's negotiation replaces it */
+		eng_sa_log(sa, IKE_LOG_INFO, "simultaneous initiation: answering the peer's, ours goes on until it "
+					     "authenticates");
 	}
 	return false;
 }

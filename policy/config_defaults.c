@@ -92,6 +92,10 @@ struct policy_config *policy_config_defaults(void)
 	c->failure_shunt_lifetime_ms = 15 * 60 * 1000;
 	c->retransmit_timeout_ms = 500;
 	c->retransmit_tries = 5;
+	/* On by default: a flood of IKE_SA_INIT must cost the flooder a round
+	 * trip per SA (COOKIE) before any DH work, and memory stays bounded. */
+	c->cookie_threshold = 32;
+	c->half_open_max = 4096;
 	c->log_level = POLICY_LOG_INFO;
 	c->event_buffer = POLICY_EVENT_BUFFER_DEFAULT;
 	if (c->source == NULL || c->node_id == NULL || c->nss_db == NULL || c->policy_dir == NULL ||

@@ -121,6 +121,30 @@ static void ike_retransmit_tries(struct cfg_ctx *c, yaml_node_t *v)
 	c->cfg->retransmit_tries = (unsigned)atoi(s);
 }
 
+/* A count from 0 to max; 0 means off. */
+static void ike_count(struct cfg_ctx *c, yaml_node_t *v, const char *key, unsigned max, unsigned *dst)
+{
+	const char *s = cfg_scalar(c, v, key, "a number");
+	if (s == NULL)
+		return;
+	size_t n = strlen(s);
+	if (n == 0 || n > 7 || strspn(s, "0123456789") != n || strtoul(s, NULL, 10) > max) {
+		cfg_error(c, v, "%s: '%.40s' is out of range (expected a number from 0 (off) to %u)", key, s, max);
+		return;
+	}
+	*dst = (unsigned)strtoul(s, NULL, 10);
+}
+
+static void ike_cookie_threshold(struct cfg_ctx *c, yaml_node_t *v)
+{
+	ike_count(c, v, "ike.cookie-threshold", 1000000, &c->cfg->cookie_threshold);
+}
+
+static void ike_half_open_max(struct cfg_ctx *c, yaml_node_t *v)
+{
+	ike_count(c, v, "ike.half-open-max", 1000000, &c->cfg->half_open_max);
+}
+
 static void ike_retransmit(struct cfg_ctx *c, yaml_node_t *v)
 {
 	static const struct cfg_key keys[] = {
@@ -141,6 +165,8 @@ void cfg_section_ike(struct cfg_ctx *c, yaml_node_t *v)
 		{ "idle-timeout", ike_idle_timeout },
 		{ "failure-shunt-lifetime", ike_failure_shunt_lifetime },
 		{ "retransmit", ike_retransmit },
+		{ "cookie-threshold", ike_cookie_threshold },
+		{ "half-open-max", ike_half_open_max },
 	};
 	cfg_map_walk(c, v, "ike", keys, NELEM(keys));
 }

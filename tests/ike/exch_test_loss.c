@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -219,6 +220,38 @@ static void test_unreachable_spoofed(void **state)
 	exch_assert_established(w, EXCH_A);
 }
 
+/* While B (the higher address) negotiates with A, an IKE_SA_INIT "from A"
+ * that A never sent arrives at B (anyone can send one): B answers it but
+ * its own negotiation goes on and comes up; the half-open SA the forgery
+ * made fails alone, as a responder, and takes nothing with it. */
+static void test_spoofed_init_during_negotiation(void **state)
+{
+	struct exch_world *w = *state;
+	exch_start(w);
+	/* A real IKE_SA_INIT of A's, which A then forgets: the forgery. */
+	assert_int_equal(exch_initiate(w, EXCH_A), 0);
+	assert_int_equal(w->n_queue, 1);
+	size_t len = w->queue[0].len;
+	uint8_t *forged = malloc(len);
+	assert_non_null(forged);
+	memcpy(forged, w->queue[0].buf, len);
+	exch_queue_clear(w);
+	assert_int_equal(ike_delete_peer(w->side[EXCH_A].e, &w->side[EXCH_B].addr), 1);
+	assert_true(memcmp(w->side[EXCH_A].addr.ip, w->side[EXCH_B].addr.ip, 4) < 0); /* B is the higher */
+	assert_int_equal(exch_initiate(w, EXCH_B), 0);
+	ike_input(w->side[EXCH_B].e, forged, len, &w->side[EXCH_A].addr, &w->side[EXCH_B].addr);
+	free(forged);
+	exch_run(w, 100);
+	assert_int_equal(exch_live_children(&w->side[EXCH_B]), 1);
+	assert_int_equal(exch_live_children(&w->side[EXCH_A]), 1);
+	const struct exch_child *cb = exch_live_child(&w->side[EXCH_B]);
+	assert_true(cb->info.initiator); /* B's own negotiation, not the forgery's */
+	exch_advance(w, 60000);          /* the forgery's half-open SA times out */
+	assert_int_equal(exch_live_children(&w->side[EXCH_B]), 1);
+	for (unsigned i = 0; i < w->side[EXCH_B].n_fail; i++)
+		assert_false(w->side[EXCH_B].fail[i].f.initiator);
+}
+
 /* An established SA is not torn down by an unreachable report. */
 static void test_unreachable_established(void **state)
 {
@@ -356,6 +389,7 @@ int main(void)
 		T(test_timeout_in_auth),
 		T(test_unreachable),
 		T(test_unreachable_spoofed),
+		T(test_spoofed_init_during_negotiation),
 		T(test_unreachable_established),
 		T(test_unreachable_other_peer),
 		T(test_simultaneous),

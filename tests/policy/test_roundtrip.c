@@ -109,6 +109,8 @@ static void test_full_values(void **state)
 	assert_int_equal(c->nresolvers, 2);
 	assert_int_equal(c->log_level, POLICY_LOG_DEBUG);
 	assert_int_equal(c->event_buffer, 640 * 1024);
+	assert_int_equal(c->cookie_threshold, 0);
+	assert_int_equal(c->half_open_max, 100);
 	policy_config_free(c);
 	free(buf);
 }

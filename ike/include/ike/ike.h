@@ -181,6 +181,9 @@ struct ike_engine_conf {
 	bool test_fixed_nonce;
 };
 
+/* New half-open limits (a reload); the rest of conf stays. */
+void ike_engine_set_limits(struct ike_engine *e, unsigned half_open_cookie, unsigned half_open_max);
+
 /* env is copied. *out owned by the caller (ike_engine_free). 0 or -errno. */
 int ike_engine_new(const struct ike_env *env, const struct ike_engine_conf *conf, struct ike_engine **out);
 /* Frees every SA silently (no messages, no events). */

@@ -74,6 +74,8 @@ struct policy_config {
 	uint64_t ike_lifetime_ms, child_lifetime_ms, liveness_ms, idle_timeout_ms;
 	uint64_t failure_shunt_lifetime_ms, retransmit_timeout_ms;
 	unsigned retransmit_tries;
+	unsigned cookie_threshold;         /* half-open IKE SAs before COOKIEs are demanded (0: never) */
+	unsigned half_open_max;            /* half-open IKE SAs beyond which requests are dropped (0: no limit) */
 	/* dnssec: */
 	bool dnssec_enabled;
 	char **trust_anchors;              /* owned */
