@@ -623,8 +623,28 @@ void ike_engine_counters(const struct ike_engine *e, struct ike_counters *out)
 	out->half_open = e->n_half_open;
 }
 
-/* A message on an existing SA: decrypt, order by message id, dispatch. */
-static void eng_input_sa(struct ike_sa *sa, uint8_t *buf, size_t len, const struct ike_msg *m)
+/* The cached answer again, for a retransmitted request: at most once per
+ * ENG_RESEND_MIN_MS, whatever arrives (every fragment of a request, or a
+ * captured datagram replayed at line rate, would each make us send the
+ * whole answer before anything is decrypted). */
+#define ENG_RESEND_MIN_MS 250
+static void eng_resend_response(struct ike_sa *sa)
+{
+	uint64_t now = eng_now(sa->e);
+	if (sa->resp_resent_ms != 0 && now - sa->resp_resent_ms < ENG_RESEND_MIN_MS) {
+		sa->e->cnt.dropped_malformed++;
+		return;
+	}
+	sa->resp_resent_ms = now ? now : 1;
+	eng_send_out(sa, &sa->resp);
+	sa->e->cnt.retransmits++;
+}
+
+/* A message on an existing SA: decrypt, order by message id, dispatch.
+ * from/to move the SA's ports only once the message authenticated: a
+ * datagram with the right SPIs and a bad ICV must not redirect our IKE. */
+static void eng_input_sa(struct ike_sa *sa, uint8_t *buf, size_t len, const struct ike_msg *m,
+			 const struct ike_addr *from, const struct ike_addr *to)
 {
 	bool response = (m->hdr.flags & IKE_FLAG_R) != 0;
 	if (response) {
@@ -633,8 +653,7 @@ static void eng_input_sa(struct ike_sa *sa, uint8_t *buf, size_t len, const stru
 			return;
 		}
 	} else if (m->hdr.msg_id + 1 == sa->peer_msgid && sa->have_resp) {
-		eng_send_out(sa, &sa->resp); /* a retransmitted request */
-		sa->e->cnt.retransmits++;
+		eng_resend_response(sa); /* a retransmitted request */
 		return;
 	} else if (m->hdr.msg_id != sa->peer_msgid) {
 		sa->e->cnt.dropped_malformed++;
@@ -648,6 +667,11 @@ static void eng_input_sa(struct ike_sa *sa, uint8_t *buf, size_t len, const stru
 			sa->e->cnt.dropped_auth++;
 		return;
 	}
+	/* Authenticated: the peer may have moved ports (NAT, or floating to
+	 * 4500 as strongSwan does): answer where it spoke from, from where it
+	 * spoke to. */
+	sa->peer.port = from->port;
+	sa->local.port = to->port;
 	sa->last_rx_ms = eng_now(sa->e);
 	uint32_t id = m->hdr.msg_id;
 	switch (m->hdr.exchange) {
@@ -752,11 +776,7 @@ void ike_input(struct ike_engine *e, const uint8_t *buf, size_t len, const struc
 		e->cnt.dropped_malformed++;
 		goto out;
 	}
-	/* The peer may have moved ports (NAT, or floating to 4500 as strongSwan
-	 * does): answer where it spoke from, from where it spoke to. */
-	sa->peer.port = from->port;
-	sa->local.port = to->port;
-	eng_input_sa(sa, copy, len, m);
+	eng_input_sa(sa, copy, len, m, from, to);
 out:
 	free(m);
 	free(copy);

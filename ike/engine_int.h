@@ -108,6 +108,7 @@ struct ike_sa {
 	uint32_t child_spi_in;      /* allocated before IKE_AUTH (initiator) */
 	/* Times. */
 	uint64_t created_ms, established_ms, last_rx_ms, expire_ms, rekey_ms, liveness_next;
+	uint64_t resp_resent_ms;    /* the cached answer last sent again */
 };
 
 /* Logs of dropped input: at most one line per peer per minute. */

@@ -74,6 +74,73 @@ static void test_dup_auth_request(void **state)
 	assert_int_equal(exch_trace_count(w, EXCH_A, IKE_EXCH_IKE_AUTH, 0), 1);
 }
 
+/* A retransmitted request is answered at most once per 250 ms, however
+ * often it comes (a captured datagram replayed at line rate must not make
+ * us an amplifier). */
+static void test_replayed_request_rate_limited(void **state)
+{
+	struct exch_world *w = *state;
+
+	exch_start(w);
+	exch_handshake(w);
+	exch_assert_established(w, EXCH_A);
+	int i = exch_trace_find(w, EXCH_A, IKE_EXCH_IKE_AUTH, 0, 0);
+	assert_true(i >= 0);
+	size_t len = w->trace[i].len;
+	uint8_t *req = malloc(len);
+	assert_non_null(req);
+	memcpy(req, w->trace[i].buf, len);
+	unsigned before = exch_trace_count(w, EXCH_B, IKE_EXCH_IKE_AUTH, 1);
+	for (int k = 0; k < 20; k++)
+		ike_input(w->side[EXCH_B].e, req, len, &w->side[EXCH_A].addr, &w->side[EXCH_B].addr);
+	assert_int_equal(exch_trace_count(w, EXCH_B, IKE_EXCH_IKE_AUTH, 1), before + 1);
+	exch_advance(w, 300);
+	ike_input(w->side[EXCH_B].e, req, len, &w->side[EXCH_A].addr, &w->side[EXCH_B].addr);
+	assert_int_equal(exch_trace_count(w, EXCH_B, IKE_EXCH_IKE_AUTH, 1), before + 2);
+	free(req);
+}
+
+struct port_seen {
+	uint16_t peer_port, local_port;
+};
+
+static void port_of_sa(void *ctx, const struct ike_sa_info *sa)
+{
+	struct port_seen *p = ctx;
+	p->peer_port = sa->peer.port;
+	p->local_port = sa->local.port;
+}
+
+/* A datagram with the SA's SPIs and a bad ICV, from another port, does not
+ * move the SA's ports: only an authenticated message may. */
+static void test_bad_icv_does_not_move_ports(void **state)
+{
+	struct exch_world *w = *state;
+
+	exch_start(w);
+	exch_handshake(w);
+	struct port_seen p0, p1;
+	ike_engine_each_sa(w->side[EXCH_B].e, port_of_sa, &p0);
+	int i = exch_trace_find(w, EXCH_A, IKE_EXCH_IKE_AUTH, 0, 0);
+	assert_true(i >= 0);
+	size_t len = w->trace[i].len;
+	uint8_t *bad = malloc(len);
+	assert_non_null(bad);
+	memcpy(bad, w->trace[i].buf, len);
+	bad[len - 1] ^= 0x55;              /* the ICV */
+	bad[20] = 0; bad[21] = 0; bad[22] = 0; bad[23] = 7; /* a new message ID: not a retransmission */
+	struct ike_addr from = w->side[EXCH_A].addr, to = w->side[EXCH_B].addr;
+	from.port = 4501;
+	to.port = 4500;
+	ike_input(w->side[EXCH_B].e, bad, len, &from, &to);
+	ike_engine_each_sa(w->side[EXCH_B].e, port_of_sa, &p1);
+	assert_int_equal(p1.peer_port, p0.peer_port);
+	assert_int_equal(p1.local_port, p0.local_port);
+	free(bad);
+	exch_advance(w, 2000);
+	exch_assert_established(w, EXCH_A);
+}
+
 static void test_dup_init_request(void **state)
 {
 	struct exch_world *w = *state;
@@ -389,6 +456,8 @@ int main(void)
 		T(test_timeout_in_auth),
 		T(test_unreachable),
 		T(test_unreachable_spoofed),
+		T(test_replayed_request_rate_limited),
+		T(test_bad_icv_does_not_move_ports),
 		T(test_spoofed_init_during_negotiation),
 		T(test_unreachable_established),
 		T(test_unreachable_other_peer),
