@@ -37,7 +37,7 @@ void kernel_batch_free(struct kernel_batch *b)
 	if (b == NULL)
 		return;
 	if (b->buf != NULL)
-		memset(b->buf, 0, b->cap); /* SA requests hold keys */
+		explicit_bzero(b->buf, b->cap); /* SA requests hold keys */
 	free(b->buf);
 	free(b->cookies);
 	free(b->offsets);
@@ -55,9 +55,16 @@ static int xfrm_batch_grow(struct kernel_batch *b, size_t len)
 		size_t cap = b->cap ? b->cap * 2 : 65536;
 		while (cap < b->len + len)
 			cap *= 2;
-		uint8_t *n = realloc(b->buf, cap);
+		/* Not realloc: the old buffer may hold SA keys, and realloc would
+		 * free it unwiped. */
+		uint8_t *n = malloc(cap);
 		if (n == NULL)
 			return -ENOMEM;
+		if (b->buf != NULL) {
+			memcpy(n, b->buf, b->len);
+			explicit_bzero(b->buf, b->cap);
+			free(b->buf);
+		}
 		b->buf = n;
 		b->cap = cap;
 	}
@@ -119,7 +126,7 @@ int kernel_batch_sa_add(struct kernel_batch *b, const struct kernel_sa *sa, void
 	int r = xfrm_build_sa(msg, XFRM_MSG_NEWSA, sa, NULL);
 	if (r == 0)
 		r = xfrm_batch_push(b, msg, cookie);
-	memset(msg, 0, sizeof(msg));
+	explicit_bzero(msg, sizeof(msg)); /* the keys */
 	return r;
 }
 
@@ -192,7 +199,7 @@ int kernel_batch_run(struct kernel_batch *b, kernel_batch_error_cb cb, void *ctx
 		first = last;
 	}
 	if (b->buf != NULL)
-		memset(b->buf, 0, b->len); /* SA requests held keys */
+		explicit_bzero(b->buf, b->len); /* SA requests held keys */
 	b->len = b->count = 0;
 	return r < 0 ? r : failures;
 }

@@ -153,7 +153,9 @@ static bool xfrm_put_alg(struct nlmsghdr *nlh, uint16_t type, size_t head, const
 	if (head > KERNEL_ALG_NAME_MAX + sizeof(unsigned)) /* auth trunc / aead icv */
 		memcpy(tmp + KERNEL_ALG_NAME_MAX + sizeof(unsigned), &alg->icv_bits, sizeof(unsigned));
 	memcpy(tmp + head, alg->key, alg->key_len);
-	return mnl_attr_put_check(nlh, XFRM_REQ_MAX, type, head + alg->key_len, tmp);
+	bool ok = mnl_attr_put_check(nlh, XFRM_REQ_MAX, type, head + alg->key_len, tmp);
+	explicit_bzero(tmp, sizeof(tmp)); /* the key; a plain memset before return may be elided */
+	return ok;
 }
 
 static bool xfrm_put_replay(struct nlmsghdr *nlh, const struct kernel_sa *sa)

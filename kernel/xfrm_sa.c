@@ -37,7 +37,7 @@ static int xfrm_sa_send(struct kernel *k, uint16_t type, const struct kernel_sa 
 	int r = xfrm_build_sa(buf, type, sa, err);
 	if (r == 0)
 		r = xfrm_transact(k, buf, NULL, NULL, err);
-	memset(buf, 0, sizeof(buf)); /* the request held keys */
+	explicit_bzero(buf, sizeof(buf)); /* the request held keys */
 	return r;
 }
 
