@@ -359,12 +359,15 @@ static uint16_t eng_ccs_choose(const struct ike_suite *ours, unsigned n, const s
 			       struct ike_suite *chosen, const struct ike_proposal **prop, uint8_t grp[2])
 {
 	struct ike_suite v[IKE_MAX_SUITES];
+	unsigned nv = 0;
 	for (unsigned i = 0; i < n && i < IKE_MAX_SUITES; i++) {
-		v[i] = ours[i];
-		if (proto == IKE_PROTO_ESP && !m->has_ke)
-			v[i].dh = 0; /* no PFS asked for */
+		/* A suite that names a group demands PFS: a rekey without KE may
+		 * take only the suites that do not (no silent downgrade). */
+		if (proto == IKE_PROTO_ESP && !m->has_ke && ours[i].dh != 0)
+			continue;
+		v[nv++] = ours[i];
 	}
-	if (eng_proposal_select(v, n, &m->sa, proto, m->has_ke ? m->ke.group : 0, chosen, prop) < 0)
+	if (nv == 0 || eng_proposal_select(v, nv, &m->sa, proto, m->has_ke ? m->ke.group : 0, chosen, prop) < 0)
 		return IKE_N_NO_PROPOSAL_CHOSEN;
 	if (m->has_ke && chosen->dh != m->ke.group) {
 		if (chosen->dh == 0)
@@ -393,6 +396,8 @@ static void eng_ccs_child_request(struct ike_sa *sa, uint32_t msgid, const struc
 	if (err == 0 && (!m->has_tsi || !m->has_tsr || eng_ts_narrow(&m->tsi, &sa->peer, &tsp) != 0 ||
 			 eng_ts_narrow(&m->tsr, &sa->local, &tsl) != 0))
 		err = IKE_N_TS_UNACCEPTABLE;
+	if (err == 0 && prop->spi_size != 4)
+		err = IKE_N_INVALID_SYNTAX; /* an ESP SPI is 4 bytes */
 	uint32_t spi_in = 0;
 	struct ike_crypto_dh *dh = NULL;
 	PK11SymKey *gir = NULL;
@@ -429,11 +434,17 @@ static void eng_ccs_child_request(struct ike_sa *sa, uint32_t msgid, const struc
 		.ni = m->nonce.data.ptr, .ni_len = m->nonce.data.len, .nr = nr, .nr_len = sizeof(nr),
 		.gir = gir, .we_initiated = false, .replaces = true,
 	};
-	/* Into the kernel before the answer leaves (see exch_auth.c). */
-	if (prop->spi_size == 4)
-		eng_child_install(sa, &cn);
-	eng_ccs_answer(sa, msgid, &c);
-	eng_chain_free(&c);
+	/* Into the kernel before the answer leaves (see exch_auth.c). A
+	 * failure (the Child SA limit, the kernel) is the peer's to know: it
+	 * keeps its old Child SA, which still stands. The SPI we allocated is
+	 * a larval SA the kernel expires by itself. */
+	if (eng_child_install(sa, &cn) != 0) {
+		eng_chain_free(&c);
+		eng_ccs_refuse(sa, msgid, IKE_N_TEMPORARY_FAILURE, grp);
+	} else {
+		eng_ccs_answer(sa, msgid, &c);
+		eng_chain_free(&c);
+	}
 	if (gir != NULL)
 		PK11_FreeSymKey(gir);
 	ike_crypto_dh_free(dh);

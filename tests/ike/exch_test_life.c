@@ -230,6 +230,31 @@ static void test_lifetime_replacement(void **state)
 	assert_int_equal(a->n_fail + b->n_fail, 0);
 }
 
+static bool side_logged(const struct exch_side *s, const char *text)
+{
+	unsigned n = s->n_log < EXCH_LOG_LINES ? s->n_log : EXCH_LOG_LINES;
+	for (unsigned i = 0; i < n; i++)
+		if (strstr(s->log[i], text) != NULL)
+			return true;
+	return false;
+}
+
+/* B's ESP suite names a group (PFS demanded), A's does not: A's rekey
+ * without KE is refused, never accepted as a silent downgrade. */
+static void test_rekey_without_pfs_refused(void **state)
+{
+	struct exch_world *w = *state;
+	for (int i = 0; i < 2; i++)
+		w->side[i].conf.child_lifetime_ms = 60000;
+	w->side[EXCH_B].conf.esp[0].dh = IKE_DH_CURVE25519;
+	established(w);
+	exch_advance(w, 56000);
+	assert_true(side_logged(&w->side[EXCH_B], "CREATE_CHILD_SA refused with NO_PROPOSAL_CHOSEN"));
+	for (unsigned i = 0; i < w->side[EXCH_B].n_up; i++)
+		if (w->side[EXCH_B].up[i].info.replaces)
+			assert_int_not_equal(w->side[EXCH_B].up[i].info.ike_serial, w->side[EXCH_B].up[0].info.ike_serial);
+}
+
 /* IKE lifetime 60 s: the IKE SA is replaced (new SPIs) around 54 s; the
  * Child SA either stays (moved to the new IKE SA: no events) or is
  * replaced make-before-break. One IKE SA and one live child in the end. */
@@ -283,6 +308,7 @@ int main(void)
 		T(test_liveness_dead_peer),
 		T(test_liveness_dead_initiator),
 		T(test_lifetime_replacement),
+		T(test_rekey_without_pfs_refused),
 		T(test_ike_lifetime_replacement),
 	};
 #undef T
