@@ -42,6 +42,7 @@ struct ctl_server {
 	int n_conns;
 	int refs;               /* listener + connections */
 	bool closed;
+	uint64_t requests, accept_errors;
 };
 
 static void ctl_server_unref(struct ctl_server *s)
@@ -125,6 +126,7 @@ static void ctl_reply_init(struct ctl_reply *r, char *buf, bool json)
 
 static void ctl_conn_dispatch(struct ctl_conn *c, const struct ctl_request *req)
 {
+	c->srv->requests++;
 	struct ctl_reply r;
 	ctl_reply_init(&r, c->body, req->json);
 	const struct ctl_handler *h = ctl_server_find(c->srv, req->argv[0]);
@@ -220,6 +222,7 @@ static void ctl_server_accept(uv_stream_t *l, int status)
 	/* libuv keeps a listener armed after a failed accept (EMFILE and the
 	 * like): say so, the next client may fare better. */
 	if (status < 0) {
+		s->accept_errors++;
 		log_warn("control: cannot accept a client: %s", uv_strerror(status));
 		return;
 	}
@@ -233,6 +236,14 @@ static void ctl_server_accept(uv_stream_t *l, int status)
 	uv_timer_start(&c->timer, ctl_conn_timeout, CTL_SERVER_CLIENT_TIMEOUT_MS, 0);
 	if (uv_read_start((uv_stream_t *)&c->pipe, ctl_conn_alloc, ctl_conn_read) != 0)
 		ctl_conn_close(c);
+}
+
+void ctl_server_stats(const struct ctl_server *s, struct ctl_server_stats *out)
+{
+	out->path = s->path;
+	out->requests = s->requests;
+	out->accept_errors = s->accept_errors;
+	out->clients = (unsigned)s->n_conns;
 }
 
 int ctl_server_open(uv_loop_t *loop, const char *path, struct ctl_server **out)

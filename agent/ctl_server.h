@@ -43,6 +43,15 @@ struct ctl_server;
 int ctl_server_open(uv_loop_t *loop, const char *path, struct ctl_server **out);
 /* name is borrowed (a string literal); ctx borrowed. At most 32 handlers. */
 int ctl_server_register(struct ctl_server *s, const char *name, ctl_handler_fn fn, void *ctx);
+/* For `status`: the control socket is itself one of the daemon's sockets. */
+struct ctl_server_stats {
+	const char *path;          /* borrowed from s */
+	uint64_t requests;         /* answered, this one included */
+	uint64_t accept_errors;
+	unsigned clients;          /* connected now */
+};
+void ctl_server_stats(const struct ctl_server *s, struct ctl_server_stats *out);
+
 /* Closes the listener and every client, unlinks the socket; memory is freed
  * once libuv has closed all handles. */
 void ctl_server_close(struct ctl_server *s);

@@ -23,10 +23,16 @@ static void ctl_sockets_line(void *ctx, const struct io_watch_stats *st)
 			 st->reading ? "reading" : "NOT READ (failed)", st->received, st->error_events, last);
 }
 
-void ctl_sockets_status_text(uint64_t now_ms, struct ctl_reply *r)
+void ctl_sockets_status_text(const struct ctl_server *ctl, uint64_t now_ms, struct ctl_reply *r)
 {
 	struct ctl_sockets_walk k = { now_ms, r, NULL };
 	ctl_reply_printf(r, "sockets:\n");
+	if (ctl != NULL) {
+		struct ctl_server_stats cs;
+		ctl_server_stats(ctl, &cs);
+		ctl_reply_printf(r, "  control %s: serving, %" PRIu64 " requests (this one included), %u clients, %" PRIu64
+				 " failed accepts\n", cs.path, cs.requests, cs.clients, cs.accept_errors);
+	}
 	io_watch_each(ctl_sockets_line, &k);
 }
 
@@ -48,11 +54,23 @@ static void ctl_sockets_object(void *ctx, const struct io_watch_stats *st)
 	jw_object_end(w);
 }
 
-void ctl_sockets_status_json(uint64_t now_ms, struct json_writer *w)
+void ctl_sockets_status_json(const struct ctl_server *ctl, uint64_t now_ms, struct json_writer *w)
 {
 	struct ctl_sockets_walk k = { now_ms, NULL, w };
 	jw_key(w, "sockets");
 	jw_array_begin(w);
+	if (ctl != NULL) {
+		struct ctl_server_stats cs;
+		ctl_server_stats(ctl, &cs);
+		jw_object_begin(w);
+		jw_key(w, "name"); jw_string(w, "control");
+		jw_key(w, "path"); jw_string(w, cs.path);
+		jw_key(w, "reading"); jw_bool(w, true);
+		jw_key(w, "received"); jw_uint(w, cs.requests);
+		jw_key(w, "clients"); jw_uint(w, cs.clients);
+		jw_key(w, "accept_errors"); jw_uint(w, cs.accept_errors);
+		jw_object_end(w);
+	}
 	io_watch_each(ctl_sockets_object, &k);
 	jw_array_end(w);
 }

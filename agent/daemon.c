@@ -127,14 +127,14 @@ static void daemon_ctl_status(void *ctx, const struct ctl_request *req, struct c
 		jw_key(w, "pid"); jw_int(w, getpid());
 		jw_key(w, "uptime"); jw_uint(w, up);
 		ctl_ike_status_json(d->core, w);
-		ctl_sockets_status_json(uv_now(&d->loop), w);
+		ctl_sockets_status_json(d->ctl, uv_now(&d->loop), w);
 		jw_object_end(w);
 		return;
 	}
 	ctl_reply_printf(r, "swanmeshd %s, pid %ld, up %llus\n", PROJECT_VERSION, (long)getpid(),
 			 (unsigned long long)up);
 	ctl_ike_status_text(d->core, r);
-	ctl_sockets_status_text(uv_now(&d->loop), r);
+	ctl_sockets_status_text(d->ctl, uv_now(&d->loop), r);
 }
 
 static void daemon_ctl_trafficstatus(void *ctx, const struct ctl_request *req, struct ctl_reply *r)
