@@ -43,6 +43,8 @@ const struct cli_command *cli_command_find(const char *name);
 int cli_version_run(const struct cli_opts *opts, int argc, char **argv);
 int cli_check_run(const struct cli_opts *opts, int argc, char **argv);
 int cli_explain_run(const struct cli_opts *opts, int argc, char **argv);
+/* cli_audit.c: the kernel's policies and SAs against the plan. */
+int cli_audit_run(const struct cli_opts *opts, int argc, char **argv);
 /* cli_nss.c: the node's NSS database. */
 int cli_initnss_run(const struct cli_opts *opts, int argc, char **argv);
 int cli_import_run(const struct cli_opts *opts, int argc, char **argv);

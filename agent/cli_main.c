@@ -11,6 +11,7 @@ const struct cli_command cli_commands[] = {
 	{ "version", "", "show the version", cli_version_run },
 	{ "check", "", "validate the configuration and group files offline", cli_check_run },
 	{ "explain", "ADDRESS [PROTO [PORT]]", "which policy group applies to a peer, and why", cli_explain_run },
+	{ "audit", "", "does the kernel enforce the policy? (root)", cli_audit_run },
 	{ "initnss", "[--nss-db DIR]", "create the node's NSS database", cli_initnss_run },
 	{ "import", "FILE.p12 [--password-file F|--password-fd N]", "import a node certificate, key and CA chain",
 	  cli_import_run },
