@@ -421,6 +421,13 @@ static bool eng_init_retry(struct ike_sa *sa, const struct ike_msg *m)
 		bool ours = false;
 		for (unsigned i = 0; i < sa->conf.n_ike; i++)
 			ours |= sa->conf.ike[i].dh == g;
+		/* The group we already use: the answer to our retransmission of the
+		 * earlier request, which arrived after the first one (a slow peer
+		 * answers both). Not the peer's word on this request. */
+		if (g == sa->dh_group && sa->ke_retries > 0) {
+			eng_sa_log(sa, IKE_LOG_DEBUG, "a late INVALID_KE_PAYLOAD for group %u (already in use): ignored", g);
+			return true;
+		}
 		if (!ours || g == sa->dh_group || sa->ke_retries++ >= ENG_MAX_KE_RETRIES) {
 			eng_sa_fail(sa, IKE_FAIL_PROPOSAL, IKE_N_INVALID_KE_PAYLOAD,
 				    "the peer wants key exchange group %u, which we do not offer", g);
@@ -433,6 +440,10 @@ static bool eng_init_retry(struct ike_sa *sa, const struct ike_msg *m)
 	}
 	const struct ike_notify *c = eng_msg_notify(m, IKE_N_COOKIE);
 	if (c != NULL) {
+		/* The same COOKIE again answers our retransmission of the request
+		 * without it: nothing new. */
+		if (sa->cookie != NULL && c->data.len == sa->cookie_len && memcmp(c->data.ptr, sa->cookie, c->data.len) == 0)
+			return true;
 		if (c->data.len < 1 || c->data.len > 64 || sa->cookie != NULL) {
 			eng_sa_fail(sa, IKE_FAIL_PROTOCOL, IKE_N_COOKIE, "the peer keeps asking for a COOKIE");
 			return true;

@@ -154,6 +154,27 @@ static void test_invalid_ke_retry(void **state)
 	assert_int_equal(exch_sa_count(w, EXCH_B), 1);
 }
 
+/* A slow peer answers the request and its retransmission, both with
+ * INVALID_KE_PAYLOAD: the second arrives after A retried with the group
+ * asked for, and must not end the retry (seen with libreswan under load). */
+static void test_invalid_ke_late_duplicate(void **state)
+{
+	struct exch_world *w = *state;
+	struct ike_peer_conf *a = &w->side[EXCH_A].conf;
+
+	a->ike[1] = a->ike[0];
+	a->ike[0].dh = IKE_DH_MODP2048;
+	a->n_ike = 2;
+	assert_non_null(exch_rule_add(w, EXCH_B, IKE_EXCH_IKE_SA_INIT, 1, 0, 1, EXCH_DUP));
+	exch_start(w);
+	exch_handshake(w);
+	exch_assert_established(w, EXCH_A);
+	int i = exch_trace_find(w, EXCH_B, IKE_EXCH_IKE_SA_INIT, 1, 0);
+	assert_true(i >= 0);
+	assert_int_equal(w->trace[i].action, EXCH_DUP); /* the refusal did arrive twice */
+	assert_int_equal(w->side[EXCH_A].n_fail, 0);
+}
+
 /* No IKE suite in common: B answers NO_PROPOSAL_CHOSEN, both report it:
  * A as IKE_FAIL_NOTIFY (ike.h: "the peer answered with an error notify"),
  * B as IKE_FAIL_PROPOSAL. */
@@ -269,6 +290,7 @@ int main(void)
 		cmocka_unit_test(test_modp2048),
 		cmocka_unit_test(test_modp3072),
 		cmocka_unit_test_setup_teardown(test_invalid_ke_retry, exch_setup, exch_teardown),
+		cmocka_unit_test_setup_teardown(test_invalid_ke_late_duplicate, exch_setup, exch_teardown),
 		cmocka_unit_test_setup_teardown(test_no_proposal_ike, exch_setup, exch_teardown),
 		cmocka_unit_test_setup_teardown(test_no_proposal_esp, exch_setup, exch_teardown),
 		cmocka_unit_test(test_modes),
