@@ -10,35 +10,22 @@
 #include "plan_kernel.h"
 #include "policy/config.h"
 
-/* A policy's identity in the kernel: direction and selector (XFRM keeps
- * one policy per pair, whatever its priority), as plan_prune.c has it.
- * Addresses by their bytes: the unused side of a selector may come back
- * with or without a family. pos: the policy's place in the kernel's list. */
+/* A policy's identity in the kernel (kernel_policy_key) and its place in
+ * the kernel's list. */
 struct audit_key {
-	uint8_t dir, family, proto, src_plen, dst_plen;
-	uint16_t sport, dport;
-	uint8_t src[16], dst[16];
+	struct kernel_policy_key k; /* first: kernel_policy_key_cmp compares it */
 	size_t pos;
 };
 
 static void audit_key(const struct kernel_policy *p, size_t pos, struct audit_key *k)
 {
-	memset(k, 0, sizeof(*k));
-	k->dir = (uint8_t)p->dir;
-	k->family = p->sel.family;
-	k->proto = p->sel.proto;
-	k->src_plen = p->sel.src_plen;
-	k->dst_plen = p->sel.dst_plen;
-	k->sport = p->sel.sport;
-	k->dport = p->sel.dport;
-	memcpy(k->src, p->sel.src.bytes, 16);
-	memcpy(k->dst, p->sel.dst.bytes, 16);
+	kernel_policy_key(p, &k->k);
 	k->pos = pos;
 }
 
 static int audit_key_cmp(const void *a, const void *b)
 {
-	return memcmp(a, b, offsetof(struct audit_key, pos));
+	return kernel_policy_key_cmp(a, b);
 }
 
 static unsigned audit_rank(uint32_t priority)

@@ -8,36 +8,8 @@
 
 #include "plan_kernel.h"
 
-/* A policy's identity in the kernel: direction and selector (XFRM keeps
- * one policy per pair, whatever its priority). Addresses by their bytes:
- * the unused side of a selector may come back with or without a family. */
-struct plan_prune_key {
-	uint8_t dir, family, proto, src_plen, dst_plen;
-	uint16_t sport, dport;
-	uint8_t src[16], dst[16];
-};
-
-static void plan_prune_key(const struct kernel_policy *p, struct plan_prune_key *k)
-{
-	memset(k, 0, sizeof(*k));
-	k->dir = (uint8_t)p->dir;
-	k->family = p->sel.family;
-	k->proto = p->sel.proto;
-	k->src_plen = p->sel.src_plen;
-	k->dst_plen = p->sel.dst_plen;
-	k->sport = p->sel.sport;
-	k->dport = p->sel.dport;
-	memcpy(k->src, p->sel.src.bytes, 16);
-	memcpy(k->dst, p->sel.dst.bytes, 16);
-}
-
-static int plan_prune_cmp(const void *a, const void *b)
-{
-	return memcmp(a, b, sizeof(struct plan_prune_key));
-}
-
 struct plan_prune_run {
-	struct plan_prune_key *want;
+	struct kernel_policy_key *want;
 	size_t nwant;
 	struct kernel_selector *gone_sel;
 	enum kernel_dir *gone_dir;
@@ -60,12 +32,12 @@ static int plan_prune_wanted(const struct policy_plan *plan, const struct kernel
 			if (!(plan->v[i].dirs & plan_prune_dirs[d]) ||
 			    plan_kernel_policy(&plan->v[i], plan_prune_dirs[d], &p) != 0)
 				continue;
-			plan_prune_key(&p, &run->want[run->nwant++]);
+			kernel_policy_key(&p, &run->want[run->nwant++]);
 		}
 	}
 	for (size_t i = 0; i < nkeep; i++)
-		plan_prune_key(&keep[i], &run->want[run->nwant++]);
-	qsort(run->want, run->nwant, sizeof(*run->want), plan_prune_cmp);
+		kernel_policy_key(&keep[i], &run->want[run->nwant++]);
+	qsort(run->want, run->nwant, sizeof(*run->want), kernel_policy_key_cmp);
 	return 0;
 }
 
@@ -74,9 +46,9 @@ static int plan_prune_seen(const struct kernel_policy *p, void *ctx)
 	struct plan_prune_run *run = ctx;
 	if (!kernel_priority_is_ours(p->priority) || (p->priority - KERNEL_PRIO_BASE) % 4 != KERNEL_RANK_GROUP)
 		return 0; /* not ours, or a tunnel or shunt: the start's cleanup has them */
-	struct plan_prune_key k;
-	plan_prune_key(p, &k);
-	if (bsearch(&k, run->want, run->nwant, sizeof(k), plan_prune_cmp) != NULL)
+	struct kernel_policy_key k;
+	kernel_policy_key(p, &k);
+	if (bsearch(&k, run->want, run->nwant, sizeof(k), kernel_policy_key_cmp) != NULL)
 		return 0;
 	if (run->ngone == run->cap) {
 		size_t cap = run->cap ? run->cap * 2 : 64;

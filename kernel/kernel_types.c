@@ -107,3 +107,22 @@ const char *kernel_dir_name(enum kernel_dir dir)
 	}
 	return "?";
 }
+
+void kernel_policy_key(const struct kernel_policy *p, struct kernel_policy_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->dir = (uint8_t)p->dir;
+	k->family = p->sel.family;
+	k->proto = p->sel.proto;
+	k->src_plen = p->sel.src_plen;
+	k->dst_plen = p->sel.dst_plen;
+	k->sport = p->sel.sport;
+	k->dport = p->sel.dport;
+	memcpy(k->src, p->sel.src.bytes, 16);
+	memcpy(k->dst, p->sel.dst.bytes, 16);
+}
+
+int kernel_policy_key_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct kernel_policy_key));
+}

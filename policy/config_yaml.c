@@ -6,28 +6,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-void cfg_error(struct cfg_ctx *c, const yaml_node_t *n, const char *fmt, ...)
+/* One diagnostic at node n (its line and column; 0 without a node). */
+static void cfg_diag(struct cfg_ctx *c, const yaml_node_t *n, enum policy_severity sev, const char *fmt,
+		     va_list ap) __attribute__((format(printf, 4, 0)));
+static void cfg_diag(struct cfg_ctx *c, const yaml_node_t *n, enum policy_severity sev, const char *fmt, va_list ap)
 {
 	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	unsigned line = n ? (unsigned)n->start_mark.line + 1 : 0;
 	unsigned col = n ? (unsigned)n->start_mark.column + 1 : 0;
-	policy_diags_add(c->diags, POLICY_ERROR, c->file, line, col, "%s", msg);
+	policy_diags_add(c->diags, sev, c->file, line, col, "%s", msg);
+}
+
+void cfg_error(struct cfg_ctx *c, const yaml_node_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	cfg_diag(c, n, POLICY_ERROR, fmt, ap);
+	va_end(ap);
 }
 
 void cfg_warning(struct cfg_ctx *c, const yaml_node_t *n, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	cfg_diag(c, n, POLICY_WARNING, fmt, ap);
 	va_end(ap);
-	unsigned line = n ? (unsigned)n->start_mark.line + 1 : 0;
-	unsigned col = n ? (unsigned)n->start_mark.column + 1 : 0;
-	policy_diags_add(c->diags, POLICY_WARNING, c->file, line, col, "%s", msg);
 }
 
 static const char *cfg_kind(const yaml_node_t *n)

@@ -282,6 +282,19 @@ int kernel_selector_host(const struct kernel_addr *src, const struct kernel_addr
 /* The priority of docs/kernel-ownership.md for a selector and a rank. */
 uint32_t kernel_priority(const struct kernel_selector *sel, enum kernel_rank rank);
 bool kernel_priority_is_ours(uint32_t priority);
+
+/* A policy's identity in the kernel: direction and selector (XFRM keeps one
+ * policy per pair, whatever the priority). Addresses by their bytes: the
+ * unused side of a selector may come back with or without a family. Plain
+ * bytes, zero-padded: compare with kernel_policy_key_cmp (a qsort/bsearch
+ * comparator; it compares only the key at the start of what it is given). */
+struct kernel_policy_key {
+	uint8_t dir, family, proto, src_plen, dst_plen;
+	uint16_t sport, dport;
+	uint8_t src[16], dst[16];
+};
+void kernel_policy_key(const struct kernel_policy *p, struct kernel_policy_key *k);
+int kernel_policy_key_cmp(const void *a, const void *b);
 bool kernel_reqid_is_ours(uint32_t reqid);
 const char *kernel_dir_name(enum kernel_dir dir);
 
