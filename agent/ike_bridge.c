@@ -253,41 +253,62 @@ static void ike_bridge_moved_shunt(void *ctx, const struct shunt_info *s)
  * made go, so that the new group's policy applies at once (a %pass shunt
  * made under private-or-clear must not outlive a move to private by 15
  * minutes); the rest stay. */
-static void ike_bridge_regroup(struct ike_bridge *b)
+static void ike_bridge_collect_tunnels(struct ike_bridge *b, struct ike_bridge_moved *mv)
+{
+	tunnel_table_each(b->tunnels, ike_bridge_moved_tunnel, mv);
+}
+
+static void ike_bridge_delete_tunnel(struct ike_bridge *b, const struct ike_bridge_moved *mv, unsigned i,
+				     const char *text)
+{
+	log_info("%s: %s: tunnel deleted", text, mv->why[i]);
+	struct ike_addr p;
+	addr_conv_kernel_to_ike(&mv->peers[i], IKE_BRIDGE_PORT, &p);
+	ike_delete_peer(b->engine, &p);
+}
+
+static void ike_bridge_collect_shunts(struct ike_bridge *b, struct ike_bridge_moved *mv)
+{
+	shunt_table_each(b->shunts, ike_bridge_moved_shunt, mv);
+}
+
+static void ike_bridge_remove_shunt(struct ike_bridge *b, const struct ike_bridge_moved *mv, unsigned i,
+				    const char *text)
+{
+	log_info("%s: %s: failure shunt removed, the group's policy applies", text, mv->why[i]);
+	shunt_remove(b->shunts, &mv->local[i], &mv->peers[i], SHUNT_FAILURE);
+	/* The ACQUIRE of the failed negotiation left a larval state (30 s):
+	 * while it lives the trap asks no more, and the packets that meet it
+	 * again would wait for nothing. */
+	larval_retire(b->k, &mv->local[i], &mv->peers[i], NULL);
+}
+
+/* Collects what the model no longer wants and acts on it, 64 a pass; a
+ * pass that finds nothing ends it. */
+static void ike_bridge_regroup_table(struct ike_bridge *b,
+				     void (*collect)(struct ike_bridge *b, struct ike_bridge_moved *mv),
+				     void (*act)(struct ike_bridge *b, const struct ike_bridge_moved *mv, unsigned i,
+						 const char *text))
 {
 	struct ike_bridge_moved mv;
 	for (int pass = 0; pass < 1024; pass++) {
 		memset(&mv, 0, sizeof(mv));
 		mv.model = b->model;
-		tunnel_table_each(b->tunnels, ike_bridge_moved_tunnel, &mv);
+		collect(b, &mv);
 		for (unsigned i = 0; i < mv.n; i++) {
 			char text[64];
 			kernel_addr_format(&mv.peers[i], text, sizeof(text));
-			log_info("%s: %s: tunnel deleted", text, mv.why[i]);
-			struct ike_addr p;
-			addr_conv_kernel_to_ike(&mv.peers[i], IKE_BRIDGE_PORT, &p);
-			ike_delete_peer(b->engine, &p);
+			act(b, &mv, i, text);
 		}
 		if (!mv.more || mv.n == 0)
 			break;
 	}
-	for (int pass = 0; pass < 1024; pass++) {
-		memset(&mv, 0, sizeof(mv));
-		mv.model = b->model;
-		shunt_table_each(b->shunts, ike_bridge_moved_shunt, &mv);
-		for (unsigned i = 0; i < mv.n; i++) {
-			char text[64];
-			kernel_addr_format(&mv.peers[i], text, sizeof(text));
-			log_info("%s: %s: failure shunt removed, the group's policy applies", text, mv.why[i]);
-			shunt_remove(b->shunts, &mv.local[i], &mv.peers[i], SHUNT_FAILURE);
-			/* The ACQUIRE of the failed negotiation left a larval state
-			 * (30 s): while it lives the trap asks no more, and the
-			 * packets that meet it again would wait for nothing. */
-			larval_retire(b->k, &mv.local[i], &mv.peers[i], NULL);
-		}
-		if (!mv.more || mv.n == 0)
-			break;
-	}
+}
+
+static void ike_bridge_regroup(struct ike_bridge *b)
+{
+	ike_bridge_regroup_table(b, ike_bridge_collect_tunnels, ike_bridge_delete_tunnel);
+	ike_bridge_regroup_table(b, ike_bridge_collect_shunts, ike_bridge_remove_shunt);
 }
 
 void ike_bridge_set_model(struct ike_bridge *b, const struct policy_model *model)
