@@ -10,6 +10,7 @@
 #include "addr_conv.h"
 #include "log.h"
 #include "peer_conf.h"
+#include "plan_kernel.h"
 
 static struct ike_bridge_pending **ike_bridge_pending_find(struct ike_bridge *b, const struct kernel_addr *peer)
 {
@@ -120,6 +121,21 @@ static const char *ike_bridge_child_refused(const struct policy_match *m, uint8_
 	return NULL;
 }
 
+/* A tunnel that came without a pending ACQUIRE of ours (we answered, or
+ * the ACQUIRE was lost): what the group's trap holds for the peer would
+ * wait for the kernel's back-off timer (seconds) and miss the tunnel;
+ * re-inserting the trap lets it meet the tunnel now. */
+static void ike_bridge_release_trap(struct ike_bridge *b, const struct policy_match *m)
+{
+	if (m->group != POLICY_GROUP_PRIVATE && m->group != POLICY_GROUP_PRIVATE_OR_CLEAR)
+		return;
+	struct policy_plan_entry e;
+	struct kernel_policy kp;
+	policy_plan_entry_of(&m->entry, &e);
+	if (plan_kernel_policy(&e, POLICY_DIR_OUT, &kp) == 0)
+		kernel_hold_release(b->k, &kp, 1, NULL);
+}
+
 void ike_bridge_child_up(void *ctx, const struct ike_child_info *c)
 {
 	struct ike_bridge *b = ctx;
@@ -147,6 +163,7 @@ void ike_bridge_child_up(void *ctx, const struct ike_child_info *c)
 	shunt_remove(b->shunts, &local, &peer, SHUNT_FAILURE);
 	shunt_remove(b->shunts, &local, &peer, SHUNT_NEGOTIATION);
 	struct tunnel_label label = { ike_bridge_group_name(&m), cidr, authby };
+	bool held = holding != NULL;
 	int r = tunnel_install(b->tunnels, c, &label, holding, holding ? 1 : 0, why,
 			       sizeof(why));
 	free(p);
@@ -163,6 +180,8 @@ void ike_bridge_child_up(void *ctx, const struct ike_child_info *c)
 			ike_bridge_delete_later(b, &peer, c->ike_serial);
 		return;
 	}
+	if (!held && !c->replaces)
+		ike_bridge_release_trap(b, &m);
 	log_info("%s (%s): Child SA #%u up (IKE SA #%u, %s, %s mode, SPIs in %08x out %08x, peer id '%s')%s", text,
 		 ike_bridge_group_name(&m), c->serial, c->ike_serial, c->initiator ? "initiator" : "responder",
 		 c->transport ? "transport" : "tunnel", c->spi_in, c->spi_out, c->peer_id ? c->peer_id : "",

@@ -22,7 +22,7 @@ const char *policy_action_name(enum policy_action a)
 	return "?";
 }
 
-static void plan_from_rule(const struct policy_entry *r, struct policy_plan_entry *p)
+void policy_plan_entry_of(const struct policy_entry *r, struct policy_plan_entry *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->sel.remote.addr.family = r->family;
@@ -102,7 +102,7 @@ int plan_build(const struct policy_entry *rules, size_t n, const struct lpm *t,
 	while (i < n || j < nextra) {
 		struct policy_plan_entry r;
 		if (i < n)
-			plan_from_rule(&rules[i], &r);
+			policy_plan_entry_of(&rules[i], &r);
 		if (j < nextra && (i == n || plan_cmp(&extra[j], &r) < 0)) {
 			v[k++] = extra[j++];
 		} else {

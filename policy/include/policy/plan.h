@@ -47,6 +47,9 @@ uint32_t policy_priority(const struct policy_selector *sel, enum policy_kind kin
 /* Total order on selectors (the plan's order). */
 int policy_selector_cmp(const struct policy_selector *a, const struct policy_selector *b);
 const char *policy_action_name(enum policy_action a);
+/* The plan entry one group line makes (what policy_model_plan lists for it). */
+struct policy_entry;
+void policy_plan_entry_of(const struct policy_entry *r, struct policy_plan_entry *out);
 
 /* Entries point into the two plans (borrowed: valid while both live). */
 struct policy_plan_change {
