@@ -289,13 +289,17 @@ int agent_core_start(uv_loop_t *loop, const char *config_path, struct agent_core
 		free(c);
 		return -1;
 	}
-	int r = io_watch_start(loop, &c->events, kernel_event_fd(c->k), "XFRM events", agent_core_readable, c);
-	if (r != 0)
-		log_error("cannot watch the kernel's event socket: %s", uv_strerror(r));
 	uv_timer_init(loop, &c->trim);
 	c->trim.data = c;
-	uv_timer_start(&c->trim, agent_core_trim, AGENT_CORE_TRIM_MS, AGENT_CORE_TRIM_MS);
 	c->open_handles = 2;
+	int r = io_watch_start(loop, &c->events, kernel_event_fd(c->k), "XFRM events", agent_core_readable, c);
+	if (r != 0) {
+		/* Without it no ACQUIRE is read: traps would hold traffic for ever. */
+		snprintf(why, whylen, "cannot watch the kernel's event socket: %s", uv_strerror(r));
+		agent_core_stop(c); /* frees c once its handles are closed */
+		return -1;
+	}
+	uv_timer_start(&c->trim, agent_core_trim, AGENT_CORE_TRIM_MS, AGENT_CORE_TRIM_MS);
 	log_info("policy plan installed: %zu group rules, %u kernel policies", policy_model_rules(c->model), c->policies);
 	*out = c;
 	return 0;

@@ -69,6 +69,7 @@ struct dns_ipseckey {
 	struct dns_query *queries;
 	struct dns_cache_entry *cache;
 	unsigned long cached, sent;
+	unsigned long answered;       /* lookups finished (for the watch's counters) */
 };
 
 static int dns_fail(char *why, size_t whylen, const char *what, const char *detail)
@@ -131,12 +132,13 @@ static int dns_on_readable(void *ctx, bool error)
 {
 	struct dns_ipseckey *d = ctx;
 	(void)error;
+	unsigned long before = d->answered;
 	int e = ub_process(d->ub);
 	if (e != 0) {
 		log_error("DNS: cannot read libunbound's answers: %s", ub_strerror(e));
 		return -EIO;
 	}
-	return 1;
+	return (int)(d->answered - before);
 }
 
 static void dns_closed(void *ctx);
@@ -283,6 +285,7 @@ static void dns_query_finish(struct dns_query *q, SECKEYPublicKey *key, const ch
 			break;
 		}
 	uv_timer_stop(&q->timer);
+	d->answered++;
 	q->cb(q->ctx, key, why);
 	uv_close((uv_handle_t *)&q->timer, dns_query_closed);
 }

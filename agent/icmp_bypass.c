@@ -30,7 +30,11 @@ static void icmp_bypass_policy(const struct icmp_bypass_rule *r, enum kernel_dir
 	p->sel.sport = r->type; /* XFRM matches the ICMP type as the source port, either way */
 	p->dir = dir;
 	p->kind = KERNEL_POLICY_PASS;
-	p->priority = KERNEL_PRIO_BASE + KERNEL_RANK_GROUP;
+	/* Neighbour discovery above everything. Errors only above the group
+	 * policies of a host (and so every wider one), below its tunnel: a peer
+	 * with a tunnel sends its ICMP through it, and a cleartext error "from"
+	 * it (spoofable) cannot reach what the tunnel protects. */
+	p->priority = r->out ? KERNEL_PRIO_BASE + KERNEL_RANK_GROUP : KERNEL_PRIO_BASE + 3 * 4 + 2;
 }
 
 size_t icmp_bypass_policies(struct kernel_policy *out, size_t cap)

@@ -9,8 +9,10 @@
  *   unreachable and packet too big): a `private` prefix drops cleartext
  *   from its peers, and with it the port unreachable that tells us at once
  *   that a peer runs no IKE daemon, and the path MTU of our ESP.
- * They carry the group rank, so they stay with the traps while the agent
- * is stopped. */
+ * Neighbour discovery sits at the most specific slot of the band, at the
+ * group rank; the error passes just below a host's tunnel and above its
+ * group policies (docs/kernel-ownership.md). Both stay in the kernel while
+ * the agent is stopped. */
 #include <stddef.h>
 
 #include "kernel/kernel.h"

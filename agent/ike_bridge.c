@@ -190,15 +190,16 @@ struct ike_bridge_moved {
 	const struct policy_model *model;
 	struct kernel_addr local[64], peers[64];
 	const char *why[64];
+	enum shunt_kind kind[64];    /* for shunts */
 	unsigned n;
 	bool more;
 };
 
 static void ike_bridge_moved_add(struct ike_bridge_moved *mv, const struct kernel_addr *local,
-				 const struct kernel_addr *peer, const char *why)
+				 const struct kernel_addr *peer, enum shunt_kind kind, const char *why)
 {
 	for (unsigned i = 0; i < mv->n; i++)
-		if (memcmp(&mv->peers[i], peer, sizeof(*peer)) == 0)
+		if (memcmp(&mv->peers[i], peer, sizeof(*peer)) == 0 && mv->kind[i] == kind)
 			return;
 	if (mv->n == sizeof(mv->peers) / sizeof(mv->peers[0])) {
 		mv->more = true;
@@ -206,6 +207,7 @@ static void ike_bridge_moved_add(struct ike_bridge_moved *mv, const struct kerne
 	}
 	mv->local[mv->n] = *local;
 	mv->peers[mv->n] = *peer;
+	mv->kind[mv->n] = kind;
 	mv->why[mv->n++] = why;
 }
 
@@ -228,25 +230,31 @@ static void ike_bridge_moved_tunnel(void *ctx, const struct tunnel_info *ti)
 	struct policy_match m;
 	ike_bridge_lookup(mv->model, &ti->peer, &m);
 	if (strcmp(ike_bridge_group_now(&m), ti->group) != 0)
-		ike_bridge_moved_add(mv, &ti->local, &ti->peer, "its policy group changed with the reload");
+		ike_bridge_moved_add(mv, &ti->local, &ti->peer, SHUNT_FAILURE, "its policy group changed with the reload");
 	else if (m.conf != NULL && !peer_conf_accepts(m.conf, ti->authby))
-		ike_bridge_moved_add(mv, &ti->local, &ti->peer,
+		ike_bridge_moved_add(mv, &ti->local, &ti->peer, SHUNT_FAILURE,
 				     "its group no longer accepts how it was authenticated (reload)");
+}
+
+/* Whether shunt action a is what policy shunt p asks for. */
+static bool ike_bridge_shunt_is(enum shunt_action a, uint8_t p)
+{
+	return (p == POLICY_SHUNT_PASS && a == SHUNT_PASS) || (p == POLICY_SHUNT_DROP && a == SHUNT_DROP) ||
+	       (p == POLICY_SHUNT_HOLD && a == SHUNT_HOLD);
 }
 
 static void ike_bridge_moved_shunt(void *ctx, const struct shunt_info *s)
 {
 	struct ike_bridge_moved *mv = ctx;
-	if (s->kind != SHUNT_FAILURE)
-		return;
 	struct policy_match m;
 	ike_bridge_lookup(mv->model, &s->peer, &m);
-	uint8_t fs = m.conf ? m.conf->failure_shunt : POLICY_SHUNT_NONE;
-	bool same = strcmp(ike_bridge_group_now(&m), s->group) == 0 &&
-		    ((fs == POLICY_SHUNT_PASS && s->action == SHUNT_PASS) ||
-		     (fs == POLICY_SHUNT_DROP && s->action == SHUNT_DROP));
-	if (!same)
-		ike_bridge_moved_add(mv, &s->local, &s->peer, "its group or failure shunt changed with the reload");
+	uint8_t want = m.conf == NULL ? POLICY_SHUNT_NONE
+		       : s->kind == SHUNT_FAILURE ? m.conf->failure_shunt : m.conf->negotiation_shunt;
+	if (strcmp(ike_bridge_group_now(&m), s->group) == 0 && ike_bridge_shunt_is(s->action, want))
+		return;
+	ike_bridge_moved_add(mv, &s->local, &s->peer, s->kind,
+			     s->kind == SHUNT_FAILURE ? "its group or failure shunt changed with the reload"
+						      : "its group or negotiation shunt changed with the reload");
 }
 
 /* After a reload: tunnels and failure shunts the new model would not have
@@ -275,12 +283,15 @@ static void ike_bridge_collect_shunts(struct ike_bridge *b, struct ike_bridge_mo
 static void ike_bridge_remove_shunt(struct ike_bridge *b, const struct ike_bridge_moved *mv, unsigned i,
 				    const char *text)
 {
-	log_info("%s: %s: failure shunt removed, the group's policy applies", text, mv->why[i]);
-	shunt_remove(b->shunts, &mv->local[i], &mv->peers[i], SHUNT_FAILURE);
-	/* The ACQUIRE of the failed negotiation left a larval state (30 s):
+	bool failure = mv->kind[i] == SHUNT_FAILURE;
+	log_info("%s: %s: %s shunt removed, the group's policy applies", text, mv->why[i],
+		 failure ? "failure" : "negotiation");
+	shunt_remove(b->shunts, &mv->local[i], &mv->peers[i], mv->kind[i]);
+	/* The ACQUIRE of a failed negotiation left a larval state (30 s):
 	 * while it lives the trap asks no more, and the packets that meet it
-	 * again would wait for nothing. */
-	larval_retire(b->k, &mv->local[i], &mv->peers[i], NULL);
+	 * again would wait for nothing. (A negotiation under way keeps it.) */
+	if (failure)
+		larval_retire(b->k, &mv->local[i], &mv->peers[i], NULL);
 }
 
 /* Collects what the model no longer wants and acts on it, 64 a pass; a

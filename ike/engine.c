@@ -227,13 +227,18 @@ struct ike_sa *eng_sa_new(struct ike_engine *e, bool initiator, const struct ike
 		e->all->prev = sa;
 	e->all = sa;
 	eng_sa_rehash(sa);
-	e->n_half_open++;
+	if (!initiator)
+		e->n_half_open++;
 	return sa;
 }
 
+/* A responder SA that has not authenticated yet: what a flood of
+ * IKE_SA_INIT makes, and what the COOKIE threshold and the half-open
+ * limit count. Our own initiations do not: an ACQUIRE storm (spoofed SYNs
+ * whose answers we trap) must not lock real peers out. */
 static bool eng_sa_half_open(const struct ike_sa *sa)
 {
-	return sa->state != IKE_STATE_ESTABLISHED && sa->state != IKE_STATE_DELETING;
+	return !sa->initiator && sa->state != IKE_STATE_ESTABLISHED && sa->state != IKE_STATE_DELETING;
 }
 
 void eng_sa_free(struct ike_sa *sa)

@@ -141,7 +141,8 @@ struct ike_engine {
 	struct ike_sa *hash[ENG_HASH];
 	struct ike_sa *all;
 	uint32_t next_serial;
-	unsigned n_half_open;
+	unsigned n_half_open;       /* responder SAs not authenticated yet */
+	uint64_t half_open_logged_ms;
 	uint8_t cookie_secret[32];
 	struct ike_counters cnt;
 	bool freeing;

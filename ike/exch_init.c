@@ -363,12 +363,21 @@ void eng_init_request(struct ike_engine *e, const uint8_t *buf, size_t len, cons
 {
 	if (eng_init_duplicate(e, m, from))
 		return;
+	/* The COOKIE first: a flood from spoofed addresses never gets past it,
+	 * so the hard limit below only counts initiators that answered. */
+	if (!m->has_nonce || !eng_cookie_ok(e, m, from, to))
+		return;
 	if (e->conf.half_open_max != 0 && e->n_half_open >= e->conf.half_open_max) {
 		e->cnt.dropped_malformed++;
-		eng_log(e, IKE_LOG_WARN, "half-open limit (%u) reached: IKE_SA_INIT dropped", e->conf.half_open_max);
+		uint64_t now = eng_now(e);
+		if (e->half_open_logged_ms == 0 || now - e->half_open_logged_ms >= 1000) {
+			e->half_open_logged_ms = now ? now : 1;
+			eng_log(e, IKE_LOG_WARN, "half-open limit (%u) reached: IKE_SA_INIT dropped (logged once a second)",
+				e->conf.half_open_max);
+		}
 		return;
 	}
-	if (!m->has_nonce || !eng_cookie_ok(e, m, from, to) || eng_simultaneous(e, from, to))
+	if (eng_simultaneous(e, from, to))
 		return;
 	struct ike_sa *sa = eng_sa_new(e, false, to, from);
 	if (sa == NULL)

@@ -35,10 +35,12 @@ void policy_plan_entry_of(const struct policy_entry *r, struct policy_plan_entry
 	p->line = r->line;
 	switch (r->group) {
 	case POLICY_GROUP_PRIVATE:
-		/* Both ways: outbound trapped, inbound cleartext dropped (what the
-		 * peer's own tunnel policies carry beats it, being host-wide). */
+		/* Both ways: outbound trapped, inbound cleartext dropped. Only for
+		 * lines without a protocol: a peer's tunnel policies are host-wide
+		 * (/32, /128, any protocol) and must beat the drop, and a line
+		 * naming a protocol on a host would outrank them (docs/policy.md). */
 		p->action = POLICY_ACTION_TRAP;
-		p->dirs = POLICY_DIR_OUT | POLICY_DIR_IN;
+		p->dirs = POLICY_DIR_OUT | (r->proto == 0 ? POLICY_DIR_IN : 0);
 		break;
 	case POLICY_GROUP_PRIVATE_OR_CLEAR:
 		p->action = POLICY_ACTION_TRAP;

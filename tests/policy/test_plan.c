@@ -48,7 +48,7 @@ static void test_plan_entries(void **state)
 	const char *const f[POLICY_GROUP_COUNT] = {
 		[POLICY_GROUP_BLOCK] = "10.9.0.0/16\n",
 		[POLICY_GROUP_CLEAR] = "10.1.0.0/16 tcp 0 22\n",
-		[POLICY_GROUP_PRIVATE] = "10.1.0.0/16\n2001:db8::/32\n",
+		[POLICY_GROUP_PRIVATE] = "10.1.0.0/16\n2001:db8::/32\n10.1.9.9/32 udp 0 7\n",
 		[POLICY_GROUP_CLEAR_OR_PRIVATE] = "172.16.0.0/12\n",
 		[POLICY_GROUP_PRIVATE_OR_CLEAR] = "10.7.0.0/16\n",
 	};
@@ -56,8 +56,8 @@ static void test_plan_entries(void **state)
 	struct policy_model *m = helper_model(yaml, f, &d);
 	assert_non_null(m);
 	const struct policy_plan *p = policy_model_plan(m);
-	/* 6 rules + passes for 10.1.2.1 and 2001:db8::1; 172.16.0.1 is only in a clear group. */
-	assert_int_equal(p->n, 8);
+	/* 7 rules + passes for 10.1.2.1 and 2001:db8::1; 172.16.0.1 is only in a clear group. */
+	assert_int_equal(p->n, 9);
 	for (size_t i = 1; i < p->n; i++)
 		assert_true(policy_selector_cmp(&p->v[i - 1].sel, &p->v[i].sel) < 0);
 	char buf[64];
@@ -72,6 +72,12 @@ static void test_plan_entries(void **state)
 			assert_int_equal(e->dirs, POLICY_DIR_OUT | POLICY_DIR_IN);
 			assert_int_equal(e->priority, 2000271);
 			seen |= 1;
+		} else if (strcmp(buf, "10.1.9.9/32") == 0) {
+			/* a private line naming a protocol: no inbound drop, it
+			 * would outrank the host's tunnel (priority 2000003) */
+			assert_int_equal(e->action, POLICY_ACTION_TRAP);
+			assert_int_equal(e->dirs, POLICY_DIR_OUT);
+			seen |= 128;
 		} else if (strcmp(buf, "10.7.0.0/16") == 0) {
 			/* private-or-clear: trapped out, inbound cleartext allowed (its fallback) */
 			assert_int_equal(e->action, POLICY_ACTION_TRAP);
@@ -98,7 +104,7 @@ static void test_plan_entries(void **state)
 			seen |= 32;
 		}
 	}
-	assert_int_equal(seen, 127);
+	assert_int_equal(seen, 255);
 	policy_model_free(m);
 	policy_diags_free(&d);
 }
