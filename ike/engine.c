@@ -311,16 +311,18 @@ void eng_sa_established(struct ike_sa *sa)
 	free(sa->init_resp);
 	sa->init_req = sa->init_resp = NULL;
 	sa->init_req_len = sa->init_resp_len = 0;
-	if (!sa->initiator)
-		eng_sa_yield_initiations(sa);
 }
 
-/* The peer's IKE SA authenticated (we answered it): a negotiation of ours
- * with the same peer still under way is redundant (simultaneous
- * initiation) and goes silently. Only now: an unauthenticated request
- * "from the peer" (anyone can send one) must not end ours. */
+/* The peer's IKE SA authenticated and its Child SA stands (we answered
+ * it): when we are the higher address, a negotiation of ours with the same
+ * peer still under way loses (the lower address ignores it, or keeps its
+ * own: eng_simultaneous, eng_drop_older) and goes silently. Only now: an
+ * unauthenticated request "from the peer" (anyone can send one) must not
+ * end ours. The lower address keeps its own: it is the one both keep. */
 void eng_sa_yield_initiations(struct ike_sa *responder)
 {
+	if (eng_addr_cmp_ip(&responder->local, &responder->peer) < 0)
+		return;
 	struct ike_sa *next;
 	for (struct ike_sa *sa = responder->e->all; sa != NULL; sa = next) {
 		next = sa->next;

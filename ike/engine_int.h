@@ -95,6 +95,7 @@ struct ike_sa {
 	char peer_id[256];          /* for display: long DNs are cut */
 	uint8_t peer_auth;
 	bool peer_certs;            /* its AUTH came with X.509 certificates */
+	bool duplicate;             /* loses to a simultaneous IKE SA: deleted once up */
 	bool peer_initial_contact;
 	/* IKE_AUTH waiting for the peer's key (env answered IKE_PENDING). */
 	uint8_t *pending_plain;     /* owned: decrypted inner chain */
@@ -314,5 +315,8 @@ int eng_info_send_liveness(struct ike_sa *sa);
 void eng_info_send_oneshot(struct ike_sa *sa, uint16_t notify);
 /* Peer notified INITIAL_CONTACT or re-established: older SAs with that peer go. */
 void eng_drop_older(struct ike_sa *sa);
+/* sa lost to a simultaneous IKE SA (eng_drop_older marked it): Delete it
+ * now that its exchange is complete. */
+void eng_drop_duplicate_later(struct ike_sa *sa);
 
 #endif

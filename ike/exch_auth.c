@@ -172,8 +172,8 @@ static int eng_auth_verify(struct ike_sa *sa, const struct ike_msg *m, SECKEYPub
 	return 0;
 }
 
-static void eng_auth_answer_child(struct ike_sa *sa, const struct ike_suite *chosen, const struct ike_proposal *prop,
-				  bool transport, const struct ike_ts *tsr, const struct ike_ts *tsi);
+static int eng_auth_answer_child(struct ike_sa *sa, const struct ike_suite *chosen, const struct ike_proposal *prop,
+				 bool transport, const struct ike_ts *tsr, const struct ike_ts *tsi);
 
 /* The responder's Child SA and answer, once the peer is authenticated. */
 static void eng_auth_answer(struct ike_sa *sa, uint32_t msgid, const struct ike_msg *m)
@@ -233,13 +233,16 @@ static void eng_auth_answer(struct ike_sa *sa, uint32_t msgid, const struct ike_
 	}
 	/* The Child SA goes into the kernel before the answer leaves: the
 	 * initiator's first ESP packets must find our inbound SA. */
-	eng_auth_answer_child(sa, &chosen, prop, transport, &tsr, &tsi);
+	int up = eng_auth_answer_child(sa, &chosen, prop, transport, &tsr, &tsi);
 	eng_respond(sa, &o);
 	eng_sa_schedule(sa);
+	if (up == 0)
+		eng_sa_yield_initiations(sa);
+	eng_drop_duplicate_later(sa);
 }
 
-static void eng_auth_answer_child(struct ike_sa *sa, const struct ike_suite *chosen, const struct ike_proposal *prop,
-				  bool transport, const struct ike_ts *tsr, const struct ike_ts *tsi)
+static int eng_auth_answer_child(struct ike_sa *sa, const struct ike_suite *chosen, const struct ike_proposal *prop,
+				 bool transport, const struct ike_ts *tsr, const struct ike_ts *tsi)
 {
 	uint32_t spi_out = (uint32_t)prop->spi[0] << 24 | (uint32_t)prop->spi[1] << 16 | (uint32_t)prop->spi[2] << 8 |
 			   prop->spi[3];
@@ -251,8 +254,11 @@ static void eng_auth_answer_child(struct ike_sa *sa, const struct ike_suite *cho
 	cn.transport = transport;
 	cn.tsl = *tsr;
 	cn.tsp = *tsi;
-	if (eng_child_install(sa, &cn) != 0)
+	if (eng_child_install(sa, &cn) != 0) {
 		eng_sa_log(sa, IKE_LOG_ERROR, "cannot derive the Child SA keys");
+		return -1;
+	}
+	return 0;
 }
 
 static void eng_auth_refused(struct ike_sa *sa, uint32_t msgid, const char *why)
@@ -397,6 +403,7 @@ static void eng_auth_initiator_done(struct ike_sa *sa, const struct ike_msg *m)
 		return;
 	}
 	eng_sa_schedule(sa);
+	eng_drop_duplicate_later(sa);
 }
 
 void eng_auth_response(struct ike_sa *sa, const uint8_t *plain, size_t len, uint8_t first)

@@ -167,6 +167,24 @@ void eng_info_response(struct ike_sa *sa, const uint8_t *plain, size_t len, uint
 	eng_sa_schedule(sa);
 }
 
+/* Of two IKE SAs negotiated at the same time with one peer, both ends keep
+ * the one the lower address initiated: a rule both compute alike, whatever
+ * order the SAs come up in on either side. */
+static bool eng_initiated_by_lower(const struct ike_sa *sa)
+{
+	return sa->initiator == (eng_addr_cmp_ip(&sa->local, &sa->peer) < 0);
+}
+
+void eng_drop_duplicate_later(struct ike_sa *sa)
+{
+	if (!sa->duplicate || sa->state != IKE_STATE_ESTABLISHED)
+		return;
+	eng_sa_log(sa, IKE_LOG_INFO, "a duplicate of a simultaneous negotiation: deleted, the one the lower address "
+				     "initiated stays");
+	if (eng_info_send_delete(sa) != 0)
+		eng_sa_drop(sa);
+}
+
 void eng_drop_older(struct ike_sa *sa)
 {
 	struct ike_sa *next;
@@ -177,6 +195,13 @@ void eng_drop_older(struct ike_sa *sa)
 		if (o == sa || !eng_addr_eq(&o->peer, &sa->peer) || !eng_addr_eq(&o->local, &sa->local) ||
 		    o->state != IKE_STATE_ESTABLISHED)
 			continue;
+		if (o->established_ms >= sa->created_ms && !sa->peer_initial_contact &&
+		    eng_initiated_by_lower(o) && !eng_initiated_by_lower(sa)) {
+			/* A duplicate of the same moment, and o is the one to keep:
+			 * sa goes once its exchange is done (eng_drop_duplicate_later). */
+			sa->duplicate = true;
+			continue;
+		}
 		eng_sa_log(o, IKE_LOG_INFO, "replaced by IKE SA #%u%s", sa->serial,
 			   sa->peer_initial_contact ? " (the peer restarted: INITIAL_CONTACT)" : "");
 		/* A restarted peer has forgotten the old SA: no Delete for it. */

@@ -381,6 +381,29 @@ static void simultaneous(struct exch_world *w, bool b_first)
 	assert_int_equal(w->side[EXCH_B].n_up, 1);
 }
 
+/* B (the higher address) starts; A answers and then starts its own (an
+ * unauthenticated responder SA does not hold A back); the two exchanges
+ * cross. Both ends must keep the same one IKE SA and Child SA pair (the one
+ * A, the lower, initiated): never each side its own half of two. */
+static void test_simultaneous_crossing(void **state)
+{
+	struct exch_world *w = *state;
+
+	exch_start(w);
+	assert_true(memcmp(w->side[EXCH_A].addr.ip, w->side[EXCH_B].addr.ip, 4) < 0);
+	assert_int_equal(exch_initiate(w, EXCH_B), 0);
+	assert_int_equal(w->n_queue, 1);
+	exch_queue_deliver(w, 0);               /* A answers B's IKE_SA_INIT */
+	assert_int_equal(exch_initiate(w, EXCH_A), 0);
+	assert_true(exch_wait(w, 10000, 10, both_up));
+	exch_advance(w, 30000);
+	assert_int_equal(exch_live_children(&w->side[EXCH_A]), 1);
+	assert_int_equal(exch_live_children(&w->side[EXCH_B]), 1);
+	exch_assert_established(w, EXCH_A);
+	assert_int_equal(exch_sa_count(w, EXCH_A), 1);
+	assert_int_equal(exch_sa_count(w, EXCH_B), 1);
+}
+
 static void test_simultaneous(void **state)
 {
 	simultaneous(*state, false);
@@ -462,6 +485,7 @@ int main(void)
 		T(test_unreachable_established),
 		T(test_unreachable_other_peer),
 		T(test_simultaneous),
+		T(test_simultaneous_crossing),
 		T(test_simultaneous_b_first),
 		T(test_initiate_twice),
 		T(test_cookie),
