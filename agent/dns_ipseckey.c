@@ -21,6 +21,7 @@
 #include "ipseckey.h"
 
 #define DNS_RR_A 1
+#define DNS_RR_PTR 12
 #define DNS_RR_AAAA 28
 #define DNS_RR_IPSECKEY 45
 #define DNS_CLASS_IN 1
@@ -319,13 +320,36 @@ static const char *dns_address_verdict(const struct dns_query *q, int err, struc
 	return why;
 }
 
-static void dns_on_address(void *mydata, int err, struct ub_result *res)
+/* The secure PTR answer of q's address: NULL when it names q's name. */
+static const char *dns_ptr_verdict(const struct dns_query *q, const char *rev, int err, struct ub_result *res,
+				   char *why, size_t whylen)
 {
-	struct dns_query *q = mydata;
-	char why[512] = "";
-	const char *refused = dns_address_verdict(q, err, res, why, sizeof(why));
-	if (res != NULL)
-		ub_resolve_free(res);
+	if (err != 0)
+		snprintf(why, whylen, "DNS lookup of the PTR records of %s failed: %s", rev, ub_strerror(err));
+	else if (res->rcode == 2)
+		snprintf(why, whylen, "the resolver answered SERVFAIL for the PTR records of %s", rev);
+	else if (res->bogus)
+		snprintf(why, whylen, "DNSSEC validation failed for the PTR records of %s: %s", rev,
+			 res->why_bogus ? res->why_bogus : "bogus answer");
+	else if (!res->secure)
+		snprintf(why, whylen, "the PTR records of %s are not DNSSEC-signed (insecure answer): the owner of %s "
+			 "does not vouch for %s", rev, q->addr_text, q->name);
+	else if (!res->havedata)
+		snprintf(why, whylen, "%s has no PTR record: the owner of %s does not vouch for %s", rev, q->addr_text,
+			 q->name);
+	else {
+		for (int i = 0; res->data[i] != NULL; i++)
+			if (res->len[i] > 0 && dns_name_wire_is((const uint8_t *)res->data[i], (size_t)res->len[i], q->name))
+				return NULL;
+		snprintf(why, whylen, "the secure PTR records of %s do not name %s: the owner of %s does not vouch "
+			 "for it", rev, q->name, q->addr_text);
+	}
+	return why;
+}
+
+/* Hands the key over, or destroys it when the check refused (why). */
+static void dns_bound_finish(struct dns_query *q, const char *refused)
+{
 	SECKEYPublicKey *key = q->key;
 	q->key = NULL;
 	if (refused != NULL && key != NULL) {
@@ -333,6 +357,45 @@ static void dns_on_address(void *mydata, int err, struct ub_result *res)
 		key = NULL;
 	}
 	dns_query_finish(q, key, refused);
+}
+
+static void dns_on_ptr(void *mydata, int err, struct ub_result *res)
+{
+	struct dns_query *q = mydata;
+	char why[512] = "", rev[DNS_NAME_MAX] = "";
+	dns_name_reverse(q->addr_text, rev, sizeof(rev));
+	const char *refused = dns_ptr_verdict(q, rev, err, res, why, sizeof(why));
+	if (res != NULL)
+		ub_resolve_free(res);
+	dns_bound_finish(q, refused);
+}
+
+/* The third step: the name's addresses hold the peer's; the owner of the
+ * address (its reverse zone) must name the name too, or anyone with a
+ * signed zone of their own could list any address in it. */
+static void dns_check_ptr(struct dns_query *q)
+{
+	char rev[DNS_NAME_MAX];
+	if (dns_name_reverse(q->addr_text, rev, sizeof(rev)) != 0 ||
+	    ub_resolve_async(q->d->ub, rev, DNS_RR_PTR, DNS_CLASS_IN, q, dns_on_ptr, &q->async_id) != 0) {
+		dns_bound_finish(q, "the DNS lookup of the address's PTR records could not start");
+		return;
+	}
+	q->d->sent++;
+}
+
+static void dns_on_address(void *mydata, int err, struct ub_result *res)
+{
+	struct dns_query *q = mydata;
+	char why[512] = "";
+	const char *refused = dns_address_verdict(q, err, res, why, sizeof(why));
+	if (res != NULL)
+		ub_resolve_free(res);
+	if (refused == NULL) {
+		dns_check_ptr(q);
+		return;
+	}
+	dns_bound_finish(q, refused);
 }
 
 /* The second step of a bound lookup, once the key is known. */

@@ -42,10 +42,12 @@ int dns_ipseckey_lookup_name(struct dns_ipseckey *d, const char *name, dns_ipsec
 
 /* The IPSECKEY of a name (a peer's FQDN ID), for the peer speaking from
  * address: the key is given only when a secure A (IPv4) or AAAA (IPv6)
- * answer for the name holds that address; else why says which check
- * failed ("the secure A records of N do not contain ADDR: ...", "N has no
- * A record", "... not DNSSEC-signed"). Anyone with a signed zone of their
- * own could otherwise stand in for any peer. */
+ * answer for the name holds that address AND a secure PTR answer for the
+ * address names the name (the owner of the address vouches for it: the
+ * name's own zone alone could list any address); else why says which
+ * check failed ("the secure A records of N do not contain ADDR: ...",
+ * "the secure PTR records of R do not name N: ...", "... not
+ * DNSSEC-signed"). */
 int dns_ipseckey_lookup_name_for(struct dns_ipseckey *d, const char *name, const char *address, dns_ipseckey_cb cb,
 				 void *ctx);
 

@@ -4,6 +4,8 @@
 #include <arpa/inet.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
+#include <strings.h>
 
 int dns_name_reverse(const char *text, char *out, size_t len)
 {
@@ -18,5 +20,30 @@ int dns_name_reverse(const char *text, char *out, size_t len)
 	for (int i = 15; i >= 0; i--)
 		o += (size_t)snprintf(out + o, len - o, "%x.%x.", b[i] & 0xf, b[i] >> 4);
 	snprintf(out + o, len - o, "ip6.arpa.");
+	return 0;
+}
+
+int dns_name_wire_is(const uint8_t *wire, size_t len, const char *name)
+{
+	size_t nlen = strlen(name);
+	if (nlen > 0 && name[nlen - 1] == '.')
+		nlen--;
+	size_t at = 0, off = 0;
+	while (at < len) {
+		uint8_t l = wire[at++];
+		if (l == 0)
+			return at == len && off == nlen; /* the root label ends it */
+		if (l > 63 || at + l > len)
+			return 0; /* a compression pointer or past the end */
+		if (off > 0) {
+			if (off >= nlen || name[off] != '.')
+				return 0;
+			off++;
+		}
+		if (off + l > nlen || strncasecmp((const char *)wire + at, name + off, l) != 0)
+			return 0;
+		at += l;
+		off += l;
+	}
 	return 0;
 }

@@ -6,8 +6,9 @@
 #   100.51.198.in-addr.arpa  signed, then one byte of the IPSECKEY signature changed (bogus)
 #   113.0.203.in-addr.arpa   not signed (insecure)
 #   lab.example              signed; IPSECKEY (the same key) for west (A 192.0.2.1,
-#                            AAAA 2001:db8:1::1), mallory (A 198.51.100.7) and
-#                            noaddr (no address record)
+#                            AAAA 2001:db8:1::1; 192.0.2.1's PTR names it), mallory
+#                            (A 198.51.100.7), thief (A 192.0.2.1, which does not
+#                            name it) and noaddr (no address record)
 # DIR/ta.txt gets the key-signing keys of the signed zones (trust anchors).
 set -euo pipefail
 dir=$1
@@ -34,6 +35,7 @@ sign() { # sign NAME
 }
 : >ta.txt
 zone 2.0.192.in-addr.arpa 1.2.0.192.in-addr.arpa.
+echo "1.2.0.192.in-addr.arpa. IN PTR west.lab.example." >>2.0.192.in-addr.arpa.zone
 sign 2.0.192.in-addr.arpa
 zone 100.51.198.in-addr.arpa 1.100.51.198.in-addr.arpa.
 sign 100.51.198.in-addr.arpa
@@ -50,6 +52,8 @@ west.lab.example. IN AAAA 2001:db8:1::1
 mallory.lab.example. IN IPSECKEY 10 0 3 . $point
 mallory.lab.example. IN A 198.51.100.7
 noaddr.lab.example. IN IPSECKEY 10 0 3 . $point
+thief.lab.example. IN IPSECKEY 10 0 3 . $point
+thief.lab.example. IN A 192.0.2.1
 ZONE
 sign lab.example
 

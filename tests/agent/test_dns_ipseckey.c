@@ -131,9 +131,15 @@ static void test_name_bound_to_address(void **state)
 	struct outcome o = bound_lookup("west.lab.example", "192.0.2.1");
 	assert_true(o.has_key);
 	SECITEM_FreeItem(&o.point, PR_FALSE);
+	/* Its own zone may list any address: the owner of the address must
+	 * name it too (no reverse zone is served for 2001:db8:1::/64). */
+	o = bound_lookup("thief.lab.example", "192.0.2.1");
+	assert_false(o.has_key);
+	assert_string_equal(o.why, "the secure PTR records of 1.2.0.192.in-addr.arpa. do not name thief.lab.example: "
+				   "the owner of 192.0.2.1 does not vouch for it");
 	o = bound_lookup("west.lab.example", "2001:db8:1::1");
-	assert_true(o.has_key);
-	SECITEM_FreeItem(&o.point, PR_FALSE);
+	assert_false(o.has_key);
+	assert_non_null(strstr(o.why, "PTR records of 1.0.0.0."));
 	o = bound_lookup("mallory.lab.example", "192.0.2.1");
 	assert_false(o.has_key);
 	assert_string_equal(o.why, "the secure A records of mallory.lab.example do not contain 192.0.2.1: its key "

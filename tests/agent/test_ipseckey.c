@@ -11,6 +11,7 @@
 #include <pk11pub.h>
 #include <secoid.h>
 
+#include "dns_name.h"
 #include "ipseckey.h"
 
 static SECKEYPublicKey *gen(CK_MECHANISM_TYPE mech, void *params, SECKEYPrivateKey **priv)
@@ -121,12 +122,33 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* PTR RDATA against an FQDN ID: labels with their lengths checked. */
+static void test_name_wire(void **state)
+{
+	(void)state;
+	static const uint8_t west[] = "\x04west\x03lab\x07" "example";  /* + the root label's 0 */
+	assert_true(dns_name_wire_is(west, sizeof(west), "west.lab.example"));
+	assert_true(dns_name_wire_is(west, sizeof(west), "WEST.Lab.example."));
+	assert_false(dns_name_wire_is(west, sizeof(west), "west.lab.exampl"));
+	assert_false(dns_name_wire_is(west, sizeof(west), "west.lab.example.org"));
+	assert_false(dns_name_wire_is(west, sizeof(west), "est.lab.example"));
+	assert_false(dns_name_wire_is(west, sizeof(west) - 1, "west.lab.example")); /* no root label */
+	assert_false(dns_name_wire_is(west, 8, "west.lab.example"));                /* cut in a label */
+	static const uint8_t ptr[] = "\x04west\xc0\x0c";                          /* compression */
+	assert_false(dns_name_wire_is(ptr, sizeof(ptr), "west"));
+	static const uint8_t dot[] = "\x09west.lab\x00"; /* a dot inside a label is not a label break */
+	assert_false(dns_name_wire_is(dot, 11, "west.lab"));
+	static const uint8_t root[] = "";
+	assert_false(dns_name_wire_is(root, 1, "west"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rsa),
 		cmocka_unit_test(test_ecdsa),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_name_wire),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
