@@ -221,7 +221,7 @@ static void ike_bridge_lookup(const struct policy_model *model, const struct ker
 
 static const char *ike_bridge_group_now(const struct policy_match *m)
 {
-	return m->group == POLICY_GROUP_NONE ? "none" : policy_group_name((enum policy_group)m->group);
+	return m->group == POLICY_GROUP_NONE ? "no group" : policy_group_name((enum policy_group)m->group); /* as tunnels are labelled */
 }
 
 static void ike_bridge_moved_tunnel(void *ctx, const struct tunnel_info *ti)

@@ -250,8 +250,8 @@ int ike_socket_send(struct ike_socket *s, const uint8_t *buf, size_t len, const 
 	 * another peer raised; that one is read from the error queue, and this
 	 * datagram must still leave. */
 	for (int tries = 0; sendmsg(s->fd, &m, MSG_DONTWAIT) < 0; tries++)
-		if (tries == 3 || !ike_socket_async_error(errno))
-			return -errno;
+		if (tries == 3 || !ike_socket_async_error(errno) || errno == EMSGSIZE)
+			return -errno; /* EMSGSIZE: this datagram is too big, not an earlier one's error */
 	s->tx++;
 	return 0;
 }

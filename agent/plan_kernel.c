@@ -122,6 +122,7 @@ static int plan_kernel_run_init(struct kernel *k, size_t entries, plan_kernel_re
 	run->cookies = calloc(run->cap, sizeof(*run->cookies));
 	if (run->cookies == NULL || kernel_batch_new(k, &run->b) != 0) {
 		free(run->cookies);
+		run->cookies = NULL; /* the callers free the run all the same */
 		return -ENOMEM;
 	}
 	run->cb = cb;
