@@ -136,7 +136,7 @@ static void ike_bridge_release_trap(struct ike_bridge *b, const struct policy_ma
 		kernel_hold_release(b->k, &kp, 1, NULL);
 }
 
-void ike_bridge_child_up(void *ctx, const struct ike_child_info *c)
+int ike_bridge_child_up(void *ctx, const struct ike_child_info *c)
 {
 	struct ike_bridge *b = ctx;
 	struct kernel_addr local, peer;
@@ -153,7 +153,7 @@ void ike_bridge_child_up(void *ctx, const struct ike_child_info *c)
 		ike_bridge_fail_peer(b, &local, &peer, refused);
 		if (!tunnel_table_has_peer(b->tunnels, &peer))
 			ike_bridge_delete_later(b, &peer, c->ike_serial);
-		return;
+		return -1;
 	}
 	struct ike_bridge_pending *p = ike_bridge_pending_take(b, &peer);
 	const struct kernel_policy *holding = p && p->has_holding ? &p->holding : NULL;
@@ -178,7 +178,7 @@ void ike_bridge_child_up(void *ctx, const struct ike_child_info *c)
 		 * IKE SA along. */
 		if (!tunnel_table_has_peer(b->tunnels, &peer))
 			ike_bridge_delete_later(b, &peer, c->ike_serial);
-		return;
+		return -1;
 	}
 	if (!held && !c->replaces)
 		ike_bridge_release_trap(b, &m);
@@ -186,6 +186,7 @@ void ike_bridge_child_up(void *ctx, const struct ike_child_info *c)
 		 ike_bridge_group_name(&m), c->serial, c->ike_serial, c->initiator ? "initiator" : "responder",
 		 c->transport ? "transport" : "tunnel", c->spi_in, c->spi_out, c->peer_id ? c->peer_id : "",
 		 c->replaces ? ", rekeyed" : "");
+	return 0;
 }
 
 void ike_bridge_child_down(void *ctx, const struct ike_child_info *c)

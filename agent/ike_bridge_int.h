@@ -82,7 +82,7 @@ int ike_bridge_net_local_for(struct ike_bridge *b, const struct kernel_addr *pee
 			     char *why, size_t whylen);
 
 /* ike_bridge_events.c: env callbacks for the engine's results. */
-void ike_bridge_child_up(void *ctx, const struct ike_child_info *c);
+int ike_bridge_child_up(void *ctx, const struct ike_child_info *c);
 void ike_bridge_child_down(void *ctx, const struct ike_child_info *c);
 void ike_bridge_ike_failed(void *ctx, const struct ike_failure *f);
 /* The negotiation with peer failed: its group's failure shunt, the held

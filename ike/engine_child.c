@@ -118,9 +118,13 @@ int eng_child_install(struct ike_sa *sa, const struct eng_child_new *n)
 	eng_sa_log(sa, IKE_LOG_INFO, "Child SA #%u %s: ESP %s, SPIs in %08x out %08x, peer %s", c->serial,
 		   n->replaces ? "rekeyed" : "up", n->transport ? "transport" : "tunnel", n->spi_in, n->spi_out,
 		   sa->peer_id);
-	if (sa->e->env.child_up != NULL)
-		sa->e->env.child_up(sa->e->env.ctx, &info);
+	int r = sa->e->env.child_up != NULL ? sa->e->env.child_up(sa->e->env.ctx, &info) : 0;
 	ike_crypto_keymat_child_clear(&k);
+	if (r != 0) {
+		eng_sa_log(sa, IKE_LOG_INFO, "Child SA #%u could not be installed here: not kept", c->serial);
+		sa->n_children--; /* c is the last one */
+		return -1;
+	}
 	return 0;
 }
 

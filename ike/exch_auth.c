@@ -224,7 +224,6 @@ static void eng_auth_answer(struct ike_sa *sa, uint32_t msgid, const struct ike_
 	}
 	eng_chain_free(&c);
 	eng_sa_established(sa);
-	eng_drop_older(sa);
 	if (err != 0) {
 		eng_respond(sa, &o);
 		eng_sa_fail(sa, err == IKE_N_TS_UNACCEPTABLE ? IKE_FAIL_TS : IKE_FAIL_PROPOSAL, err,
@@ -236,8 +235,18 @@ static void eng_auth_answer(struct ike_sa *sa, uint32_t msgid, const struct ike_
 	int up = eng_auth_answer_child(sa, &chosen, prop, transport, &tsr, &tsi);
 	eng_respond(sa, &o);
 	eng_sa_schedule(sa);
-	if (up == 0)
-		eng_sa_yield_initiations(sa);
+	if (up != 0) {
+		/* The answer is out and the peer installs its half: an IKE SA
+		 * without our Child SA serves nothing, so both ends drop it. */
+		eng_sa_log(sa, IKE_LOG_INFO, "its Child SA could not be installed: IKE SA deleted");
+		if (eng_info_send_delete(sa) != 0)
+			eng_sa_drop(sa);
+		return;
+	}
+	/* Make before break: older SAs with the peer go only now that this one
+	 * carries its Child SA. */
+	eng_drop_older(sa);
+	eng_sa_yield_initiations(sa);
 	eng_drop_duplicate_later(sa);
 }
 
@@ -254,11 +263,7 @@ static int eng_auth_answer_child(struct ike_sa *sa, const struct ike_suite *chos
 	cn.transport = transport;
 	cn.tsl = *tsr;
 	cn.tsp = *tsi;
-	if (eng_child_install(sa, &cn) != 0) {
-		eng_sa_log(sa, IKE_LOG_ERROR, "cannot derive the Child SA keys");
-		return -1;
-	}
-	return 0;
+	return eng_child_install(sa, &cn);
 }
 
 static void eng_auth_refused(struct ike_sa *sa, uint32_t msgid, const char *why)
@@ -366,7 +371,6 @@ static void eng_auth_initiator_done(struct ike_sa *sa, const struct ike_msg *m)
 	sa->req_busy = false;
 	eng_out_free(&sa->req);
 	eng_sa_established(sa);
-	eng_drop_older(sa);
 	for (unsigned i = 0; i < m->n_notify; i++)
 		if (m->notify[i].type < 16384) {
 			uint16_t t = m->notify[i].type;
@@ -399,10 +403,12 @@ static void eng_auth_initiator_done(struct ike_sa *sa, const struct ike_msg *m)
 	cn.tsl = tsi;
 	cn.tsp = tsr;
 	if (eng_child_install(sa, &cn) != 0) {
-		eng_sa_fail(sa, IKE_FAIL_LOCAL, 0, "cannot derive the Child SA keys");
+		eng_info_send_oneshot(sa, 0); /* its IKE SA without a child is of no use */
+		eng_sa_fail(sa, IKE_FAIL_LOCAL, 0, "the Child SA could not be installed");
 		return;
 	}
 	eng_sa_schedule(sa);
+	eng_drop_older(sa); /* make before break: only once this one carries its Child SA */
 	eng_drop_duplicate_later(sa);
 }
 

@@ -119,14 +119,18 @@ static void exch_copy_key(uint8_t *dst, const uint8_t *src, size_t len, bool *ha
 		memcpy(dst, src, len);
 }
 
-static void exch_cb_up(void *ctx, const struct ike_child_info *c)
+static int exch_cb_up(void *ctx, const struct ike_child_info *c)
 {
 	struct exch_side *s = ctx;
 	struct exch_child *x;
 
+	if (s->refuse_child) {
+		s->n_child_refused++;
+		return -1;
+	}
 	if (s->n_up >= EXCH_EVENTS) {
 		s->n_up++;
-		return;
+		return 0;
 	}
 	x = &s->up[s->n_up++];
 	memset(x, 0, sizeof(*x));
@@ -141,6 +145,7 @@ static void exch_cb_up(void *ctx, const struct ike_child_info *c)
 	x->info.peer_id = NULL;
 	x->up_ms = s->w->now;
 	x->up_seq = ++s->w->event_seq;
+	return 0;
 }
 
 static void exch_cb_down(void *ctx, const struct ike_child_info *c)

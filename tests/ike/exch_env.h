@@ -79,6 +79,8 @@ struct exch_side {
 	/* peer_conf */
 	struct ike_peer_conf conf;
 	bool refuse_conf;
+	bool refuse_child;              /* child_up answers -1 (the kernel said no) */
+	unsigned n_child_refused;
 	unsigned n_conf_calls;
 	/* peer_key */
 	enum exch_key_mode key_mode;

@@ -255,6 +255,24 @@ static void test_rekey_without_pfs_refused(void **state)
 			assert_int_not_equal(w->side[EXCH_B].up[i].info.ike_serial, w->side[EXCH_B].up[0].info.ike_serial);
 }
 
+/* B cannot install the rekeyed Child SA (the kernel said no): B answers
+ * TEMPORARY_FAILURE instead of success and keeps no Child SA it could not
+ * install (before, it answered success: A deleted the old pair for a new
+ * one B never had). */
+static void test_rekey_install_failure_refused(void **state)
+{
+	struct exch_world *w = *state;
+	for (int i = 0; i < 2; i++)
+		w->side[i].conf.child_lifetime_ms = 60000;
+	established(w);
+	w->side[EXCH_B].refuse_child = true;
+	exch_advance(w, 55000);
+	assert_true(w->side[EXCH_B].n_child_refused >= 1);
+	assert_true(side_logged(&w->side[EXCH_B], "CREATE_CHILD_SA refused with TEMPORARY_FAILURE"));
+	assert_int_equal(w->side[EXCH_B].n_up, 1);
+	assert_true(side_logged(&w->side[EXCH_A], "rekey refused (TEMPORARY_FAILURE)"));
+}
+
 /* IKE lifetime 60 s: the IKE SA is replaced (new SPIs) around 54 s; the
  * Child SA either stays (moved to the new IKE SA: no events) or is
  * replaced make-before-break. One IKE SA and one live child in the end. */
@@ -309,6 +327,7 @@ int main(void)
 		T(test_liveness_dead_initiator),
 		T(test_lifetime_replacement),
 		T(test_rekey_without_pfs_refused),
+		T(test_rekey_install_failure_refused),
 		T(test_ike_lifetime_replacement),
 	};
 #undef T

@@ -167,7 +167,10 @@ struct ike_env {
 	 * ike_peer_key_done; -1: refused, why says exactly what was wrong. */
 	int (*peer_key)(void *ctx, const struct ike_peer_auth_req *req, SECKEYPublicKey **key, char *why,
 			size_t whylen);
-	void (*child_up)(void *ctx, const struct ike_child_info *c);
+	/* 0: the Child SA is in place; else it could not be (the kernel, local
+	 * policy): the engine does not keep it, answers a rekey with
+	 * TEMPORARY_FAILURE and ends an IKE SA whose first Child SA failed. */
+	int (*child_up)(void *ctx, const struct ike_child_info *c);
 	void (*child_down)(void *ctx, const struct ike_child_info *c); /* keys NULL */
 	void (*ike_failed)(void *ctx, const struct ike_failure *f);
 	void (*log)(void *ctx, enum ike_log_level level, const char *msg);
