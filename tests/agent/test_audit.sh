@@ -7,27 +7,9 @@
 # kernel's plan still audits clean, with one line saying it does not run.
 #   test_audit.sh SWANMESHD SWANMESH
 set -u
-smd=$(realpath "$1") sm=$(realpath "$2")
-[ "$(id -u)" -eq 0 ] || { echo "skipped: needs root (network namespace, XFRM)"; exit 77; }
-command -v python3 >/dev/null || { echo "skipped: python3 missing (scripts/install-deps)"; exit 77; }
-ns=smau$$
-t=$(mktemp -d)
-fails=0
-ok() { echo "PASS $1"; }
-bad() { echo "FAIL $1"; fails=$((fails + 1)); }
-pid() { cat "$t/ctl.pid" 2>/dev/null; }
-cleanup() {
-	p=$(pid) && kill -TERM "$p" 2>/dev/null && sleep 0.3
-	ip netns del "$ns" 2>/dev/null
-	rm -rf "$t"
-}
-trap cleanup EXIT
-ip netns add "$ns" || { echo "skipped: cannot create a network namespace"; exit 77; }
-in_ns() { ip netns exec "$ns" "$@"; }
-in_ns ip link set lo up
-in_ns ip link add v0 type veth peer name v1 && in_ns ip link set v0 up && in_ns ip link set v1 up
+SWANMESHD=$1 SWANMESH=$2 NS_PREFIX=smau
+. "$(dirname "$0")/netns_daemon.sh"
 in_ns ip addr add 192.0.2.1/24 dev v0
-mkdir -p "$t/policies"
 cat >"$t/swanmesh.yaml" <<YAML
 node:
   policy-dir: $t/policies
@@ -39,9 +21,7 @@ log: { level: debug }
 YAML
 echo "192.0.2.0/24" >"$t/policies/private-or-clear"
 echo "198.51.100.0/24" >"$t/policies/private"
-in_ns "$smd" --config "$t/swanmesh.yaml" --foreground --debug >"$t/log" 2>&1 &
-for _ in $(seq 1 100); do in_ns "$sm" --ctl "$t/ctl" ping >/dev/null 2>&1 && break; sleep 0.1; done
-in_ns "$sm" --ctl "$t/ctl" ping >/dev/null 2>&1 || { bad "swanmeshd did not start: $(cat "$t/log")"; exit 1; }
+daemon_start
 
 audit() { in_ns "$sm" --config "$t/swanmesh.yaml" audit "$@" >"$t/out" 2>&1; echo $?; }
 has() { grep -q -- "$1" "$t/out"; }
