@@ -63,7 +63,8 @@ static void io_watch_event(uv_poll_t *h, int status, int events)
 		io_watch_fail(w, "reports an error that reading does not clear");
 		return;
 	}
-	if (status < 0) {
+	/* Re-arm what libuv stopped, unless the owner closed it meanwhile. */
+	if (status < 0 && !uv_is_closing((const uv_handle_t *)&w->poll)) {
 		int r = uv_poll_start(&w->poll, UV_READABLE, io_watch_event);
 		if (r != 0) {
 			char why[128];
