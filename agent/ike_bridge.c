@@ -183,14 +183,14 @@ int ike_bridge_new(uv_loop_t *loop, struct kernel *k, struct shunt_table *shunts
 }
 
 /* Peers a reload took something from: a tunnel whose group changed, or
- * whose group no longer accepts how the peer was authenticated; a failure
- * shunt whose group or shunt changed. Collected first (deleting changes
- * the tables), 64 a pass. */
+ * whose group no longer accepts how the peer was authenticated; a shunt
+ * whose group or shunt changed. Collected first (deleting changes the
+ * tables), 64 a pass. */
 struct ike_bridge_moved {
 	const struct policy_model *model;
 	struct kernel_addr local[64], peers[64];
 	const char *why[64];
-	enum shunt_kind kind[64];    /* for shunts */
+	enum shunt_kind kind[64];    /* shunts only; tunnels pass SHUNT_FAILURE, unread */
 	unsigned n;
 	bool more;
 };
@@ -257,10 +257,6 @@ static void ike_bridge_moved_shunt(void *ctx, const struct shunt_info *s)
 						      : "its group or negotiation shunt changed with the reload");
 }
 
-/* After a reload: tunnels and failure shunts the new model would not have
- * made go, so that the new group's policy applies at once (a %pass shunt
- * made under private-or-clear must not outlive a move to private by 15
- * minutes); the rest stay. */
 static void ike_bridge_collect_tunnels(struct ike_bridge *b, struct ike_bridge_moved *mv)
 {
 	tunnel_table_each(b->tunnels, ike_bridge_moved_tunnel, mv);
@@ -316,6 +312,10 @@ static void ike_bridge_regroup_table(struct ike_bridge *b,
 	}
 }
 
+/* After a reload: tunnels and shunts the new model would not have made
+ * go, so that the new group's policy applies at once (a %pass shunt made
+ * under private-or-clear must not outlive a move to private by 15
+ * minutes); the rest stay. */
 static void ike_bridge_regroup(struct ike_bridge *b)
 {
 	ike_bridge_regroup_table(b, ike_bridge_collect_tunnels, ike_bridge_delete_tunnel);

@@ -103,14 +103,15 @@ static const char *ike_bridge_group_name(const struct policy_match *m)
 }
 
 /* A Child SA may come up after a reload moved its peer (it negotiated under
- * the old model): it stands only where the group now encrypts and accepts
- * how the peer was authenticated. NULL when it may stand, else why not. */
-static const char *ike_bridge_child_refused(const struct policy_match *m, uint8_t authby, char *why, size_t len)
+ * the old model): it stands only where the group still negotiates (as the
+ * engine asked at the start, peer_conf) and accepts how the peer was
+ * authenticated. NULL when it may stand, else why not. */
+static const char *ike_bridge_child_refused(const struct policy_match *m, const char *peer, uint8_t authby,
+					    char *why, size_t len)
 {
-	bool encrypting = m->group == POLICY_GROUP_PRIVATE || m->group == POLICY_GROUP_PRIVATE_OR_CLEAR ||
-			  m->group == POLICY_GROUP_CLEAR_OR_PRIVATE;
-	if (!encrypting || m->own_address || m->conf == NULL) {
-		snprintf(why, len, "the peer is now in %s (reload): no tunnel", ike_bridge_group_name(m));
+	char group[200] = "it is in no policy group";
+	if (peer_conf_group_ok(m, false, peer, group, sizeof(group)) != 0 || m->conf == NULL) {
+		snprintf(why, len, "%s (reload): no tunnel", group);
 		return why;
 	}
 	if (!peer_conf_accepts(m->conf, authby)) {
@@ -147,8 +148,8 @@ int ike_bridge_child_up(void *ctx, const struct ike_child_info *c)
 	struct policy_match m;
 	ike_bridge_match(b, &peer, &m, cidr, sizeof(cidr));
 	uint8_t authby = m.conf ? peer_conf_authby(m.conf, c->peer_auth, c->peer_certs) : POLICY_AUTH_NULL;
-	char refused[160];
-	if (ike_bridge_child_refused(&m, authby, refused, sizeof(refused)) != NULL) {
+	char refused[256];
+	if (ike_bridge_child_refused(&m, text, authby, refused, sizeof(refused)) != NULL) {
 		log_warn("%s: Child SA #%u not installed: %s", text, c->serial, refused);
 		ike_bridge_fail_peer(b, &local, &peer, refused);
 		if (!tunnel_table_has_peer(b->tunnels, &peer))

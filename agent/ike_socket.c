@@ -24,7 +24,7 @@ struct ike_socket {
 	bool natt;
 	struct ike_socket_cbs cbs;
 	void *ctx;
-	unsigned long rx, tx, dropped, errors;
+	unsigned long rx, tx, dropped;
 	uint8_t buf[IKE_SOCKET_MAX];
 };
 
@@ -105,7 +105,6 @@ static int ike_socket_errors(struct ike_socket *s)
 		ssize_t got = recvmsg(s->fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT);
 		if (got < 0)
 			return n;
-		s->errors++;
 		size_t len = (size_t)got > sizeof(quoted) ? sizeof(quoted) : (size_t)got, off = 0;
 		if (s->natt) /* the non-ESP marker we sent first */
 			off = len < 4 ? len : 4;
@@ -261,11 +260,6 @@ void ike_socket_counters(const struct ike_socket *s, unsigned long *rx, unsigned
 	*rx = s->rx;
 	*tx = s->tx;
 	*dropped = s->dropped;
-}
-
-unsigned long ike_socket_errors_seen(const struct ike_socket *s)
-{
-	return s->errors;
 }
 
 static void ike_socket_closed(void *ctx)

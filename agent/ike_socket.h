@@ -40,9 +40,6 @@ int ike_socket_send(struct ike_socket *s, const uint8_t *buf, size_t len, const 
 /* Counters: datagrams received, sent, dropped (too short, ESP on 4500, truncated). */
 void ike_socket_counters(const struct ike_socket *s, unsigned long *rx, unsigned long *tx, unsigned long *dropped);
 
-/* Errors taken off the socket's error queue (ICMP unreachable and the like). */
-unsigned long ike_socket_errors_seen(const struct ike_socket *s);
-
 /* Closes; the memory is freed once the loop has run the close callback. */
 void ike_socket_close(struct ike_socket *s);
 

@@ -31,8 +31,7 @@ uint8_t peer_conf_authby(const struct policy_group_conf *g, uint8_t method, bool
 	return peer_conf_accepts(g, POLICY_AUTH_DNSSEC) ? POLICY_AUTH_DNSSEC : POLICY_AUTH_CERT;
 }
 
-/* Refuses groups that never negotiate, with the reason. */
-static int peer_conf_group_ok(const struct policy_match *mt, bool initiator, const char *peer, char *why,
+int peer_conf_group_ok(const struct policy_match *mt, bool initiator, const char *peer, char *why,
 			      size_t whylen)
 {
 	if (mt->own_address) {

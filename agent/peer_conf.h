@@ -20,6 +20,11 @@ int peer_conf_from_model(const struct policy_model *m, const struct peer_auth *p
 			 const struct kernel_addr *peer, bool initiator, struct ike_peer_conf *out, char *why,
 			 size_t whylen);
 
+/* 0 when peer's group (mt, from the model) negotiates in that role, else
+ * -1 with why: our own address, clear, block, no group, clear-or-private as
+ * initiator. peer is the address's text, for the sentence. */
+int peer_conf_group_ok(const struct policy_match *mt, bool initiator, const char *peer, char *why, size_t whylen);
+
 /* ike.retransmit.timeout is the first retransmission and doubles with each
  * of ike.retransmit.tries: the whole time given to an answer, in ms. */
 uint64_t peer_conf_retransmit_budget(const struct policy_config *cfg);

@@ -201,7 +201,7 @@ static void test_read_after_icmp_errors(void **state)
 	assert_int_equal(ike_socket_send(b, msg, sizeof(msg), &to_a), 0);
 	spin(&loop, &va.recv, 4);
 	assert_int_equal(va.recv, 4);
-	assert_true(ike_socket_errors_seen(a) >= 4);
+	assert_true(va.unreach >= 4); /* the queued errors were taken off and reported */
 	struct watch_seen w = { "IKE 192.0.2.1 port 500", false, false, 0, 0 };
 	io_watch_each(find_watch, &w);
 	assert_true(w.found);
