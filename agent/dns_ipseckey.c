@@ -291,32 +291,47 @@ static void dns_query_finish(struct dns_query *q, SECKEYPublicKey *key, const ch
 	uv_close((uv_handle_t *)&q->timer, dns_query_closed);
 }
 
+/* What keeps an answer about `what` ("the A records of N") from counting
+ * at all: a failed lookup, SERVFAIL, a bogus or an insecure answer. NULL
+ * when it is secure; else the sentence in why, ending with `unless`. */
+static const char *dns_answer_unusable(int err, const struct ub_result *res, const char *what, const char *unless,
+				       char *why, size_t whylen)
+{
+	if (err != 0)
+		snprintf(why, whylen, "DNS lookup of %s failed: %s", what, ub_strerror(err));
+	else if (res->rcode == 2)
+		snprintf(why, whylen, "the resolver answered SERVFAIL for %s", what);
+	else if (res->bogus)
+		snprintf(why, whylen, "DNSSEC validation failed for %s: %s", what,
+			 res->why_bogus ? res->why_bogus : "bogus answer");
+	else if (!res->secure)
+		snprintf(why, whylen, "%s are not DNSSEC-signed (insecure answer): %s", what, unless);
+	else
+		return NULL;
+	return why;
+}
+
 /* The secure A/AAAA answer of q's name: NULL when it holds q's address,
  * else why not (in why). */
 static const char *dns_address_verdict(const struct dns_query *q, int err, struct ub_result *res, char *why,
 				       size_t whylen)
 {
 	const char *rr = q->af == AF_INET ? "A" : "AAAA";
-	if (err != 0)
-		snprintf(why, whylen, "DNS lookup of the %s records of %s failed: %s", rr, q->name, ub_strerror(err));
-	else if (res->rcode == 2)
-		snprintf(why, whylen, "the resolver answered SERVFAIL for the %s records of %s", rr, q->name);
-	else if (res->bogus)
-		snprintf(why, whylen, "DNSSEC validation failed for the %s records of %s: %s", rr, q->name,
-			 res->why_bogus ? res->why_bogus : "bogus answer");
-	else if (!res->secure)
-		snprintf(why, whylen, "the %s records of %s are not DNSSEC-signed (insecure answer): its key cannot "
-			 "speak for %s", rr, q->name, q->addr_text);
-	else if (!res->havedata)
-		snprintf(why, whylen, "%s has no %s record: its key cannot speak for %s", q->name, rr, q->addr_text);
-	else {
-		size_t alen = q->af == AF_INET ? 4 : 16;
-		for (int i = 0; res->data[i] != NULL; i++)
-			if (res->len[i] == (int)alen && memcmp(res->data[i], q->addr, alen) == 0)
-				return NULL;
-		snprintf(why, whylen, "the secure %s records of %s do not contain %s: its key does not speak for "
-			 "that address", rr, q->name, q->addr_text);
+	char what[DNS_NAME_MAX + 32], unless[128];
+	snprintf(what, sizeof(what), "the %s records of %s", rr, q->name);
+	snprintf(unless, sizeof(unless), "its key cannot speak for %s", q->addr_text);
+	if (dns_answer_unusable(err, res, what, unless, why, whylen) != NULL)
+		return why;
+	if (!res->havedata) {
+		snprintf(why, whylen, "%s has no %s record: %s", q->name, rr, unless);
+		return why;
 	}
+	size_t alen = q->af == AF_INET ? 4 : 16;
+	for (int i = 0; res->data[i] != NULL; i++)
+		if (res->len[i] == (int)alen && memcmp(res->data[i], q->addr, alen) == 0)
+			return NULL;
+	snprintf(why, whylen, "the secure %s records of %s do not contain %s: its key does not speak for that address",
+		 rr, q->name, q->addr_text);
 	return why;
 }
 
@@ -324,26 +339,20 @@ static const char *dns_address_verdict(const struct dns_query *q, int err, struc
 static const char *dns_ptr_verdict(const struct dns_query *q, const char *rev, int err, struct ub_result *res,
 				   char *why, size_t whylen)
 {
-	if (err != 0)
-		snprintf(why, whylen, "DNS lookup of the PTR records of %s failed: %s", rev, ub_strerror(err));
-	else if (res->rcode == 2)
-		snprintf(why, whylen, "the resolver answered SERVFAIL for the PTR records of %s", rev);
-	else if (res->bogus)
-		snprintf(why, whylen, "DNSSEC validation failed for the PTR records of %s: %s", rev,
-			 res->why_bogus ? res->why_bogus : "bogus answer");
-	else if (!res->secure)
-		snprintf(why, whylen, "the PTR records of %s are not DNSSEC-signed (insecure answer): the owner of %s "
-			 "does not vouch for %s", rev, q->addr_text, q->name);
-	else if (!res->havedata)
-		snprintf(why, whylen, "%s has no PTR record: the owner of %s does not vouch for %s", rev, q->addr_text,
-			 q->name);
-	else {
-		for (int i = 0; res->data[i] != NULL; i++)
-			if (res->len[i] > 0 && dns_name_wire_is((const uint8_t *)res->data[i], (size_t)res->len[i], q->name))
-				return NULL;
-		snprintf(why, whylen, "the secure PTR records of %s do not name %s: the owner of %s does not vouch "
-			 "for it", rev, q->name, q->addr_text);
+	char what[DNS_NAME_MAX + 32], unless[DNS_NAME_MAX + 96];
+	snprintf(what, sizeof(what), "the PTR records of %s", rev);
+	snprintf(unless, sizeof(unless), "the owner of %s does not vouch for %s", q->addr_text, q->name);
+	if (dns_answer_unusable(err, res, what, unless, why, whylen) != NULL)
+		return why;
+	if (!res->havedata) {
+		snprintf(why, whylen, "%s has no PTR record: %s", rev, unless);
+		return why;
 	}
+	for (int i = 0; res->data[i] != NULL; i++)
+		if (res->len[i] > 0 && dns_name_wire_is((const uint8_t *)res->data[i], (size_t)res->len[i], q->name))
+			return NULL;
+	snprintf(why, whylen, "the secure PTR records of %s do not name %s: the owner of %s does not vouch for it", rev,
+		 q->name, q->addr_text);
 	return why;
 }
 
@@ -404,9 +413,7 @@ static void dns_check_address(struct dns_query *q, SECKEYPublicKey *key)
 	q->key = key;
 	int type = q->af == AF_INET ? DNS_RR_A : DNS_RR_AAAA;
 	if (ub_resolve_async(q->d->ub, q->name, type, DNS_CLASS_IN, q, dns_on_address, &q->async_id) != 0) {
-		q->key = NULL;
-		SECKEY_DestroyPublicKey(key);
-		dns_query_finish(q, NULL, "the DNS lookup of the name's addresses could not start");
+		dns_bound_finish(q, "the DNS lookup of the name's addresses could not start");
 		return;
 	}
 	q->d->sent++;
