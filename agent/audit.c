@@ -28,10 +28,6 @@ static int audit_key_cmp(const void *a, const void *b)
 	return kernel_policy_key_cmp(a, b);
 }
 
-static unsigned audit_rank(uint32_t priority)
-{
-	return (priority - KERNEL_PRIO_BASE) % 4;
-}
 
 const char *audit_kind_name(enum audit_kind k)
 {
@@ -158,7 +154,7 @@ static int audit_stale(struct audit_run *run)
 {
 	for (size_t i = 0; i < run->in->npolicies; i++) {
 		const struct kernel_policy *p = &run->in->policies[i];
-		if (!kernel_priority_is_ours(p->priority) || audit_rank(p->priority) != KERNEL_RANK_GROUP)
+		if (!kernel_priority_is_ours(p->priority) || kernel_priority_rank(p->priority) != KERNEL_RANK_GROUP)
 			continue;
 		struct audit_key k;
 		audit_key(p, 0, &k);
@@ -222,7 +218,7 @@ static bool audit_reqid_referenced(const struct audit_input *in, uint32_t reqid)
 {
 	for (size_t i = 0; i < in->npolicies; i++) {
 		const struct kernel_policy *p = &in->policies[i];
-		if (kernel_priority_is_ours(p->priority) && audit_rank(p->priority) == KERNEL_RANK_TUNNEL &&
+		if (kernel_priority_is_ours(p->priority) && kernel_priority_rank(p->priority) == KERNEL_RANK_TUNNEL &&
 		    p->kind == KERNEL_POLICY_TUNNEL && p->reqid == reqid)
 			return true;
 	}
@@ -261,7 +257,7 @@ static bool audit_tunnel_has(const struct audit_input *in, enum kernel_dir dir, 
 	for (size_t i = 0; i < in->npolicies; i++) {
 		const struct kernel_policy *p = &in->policies[i];
 		if (p->dir == dir && kernel_priority_is_ours(p->priority) &&
-		    audit_rank(p->priority) == KERNEL_RANK_TUNNEL && p->kind == KERNEL_POLICY_TUNNEL &&
+		    kernel_priority_rank(p->priority) == KERNEL_RANK_TUNNEL && p->kind == KERNEL_POLICY_TUNNEL &&
 		    p->sel.family == from->family && audit_addr_is(&p->sel.src, p->sel.src_plen, from) &&
 		    audit_addr_is(&p->sel.dst, p->sel.dst_plen, to))
 			return true;

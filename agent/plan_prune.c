@@ -11,8 +11,7 @@
 struct plan_prune_run {
 	struct kernel_policy_key *want;
 	size_t nwant;
-	struct kernel_selector *gone_sel;
-	enum kernel_dir *gone_dir;
+	struct kernel_policy *gone; /* index and dir are what the delete needs */
 	size_t ngone, cap;
 	int err;
 };
@@ -44,7 +43,7 @@ static int plan_prune_wanted(const struct policy_plan *plan, const struct kernel
 static int plan_prune_seen(const struct kernel_policy *p, void *ctx)
 {
 	struct plan_prune_run *run = ctx;
-	if (!kernel_priority_is_ours(p->priority) || (p->priority - KERNEL_PRIO_BASE) % 4 != KERNEL_RANK_GROUP)
+	if (!kernel_priority_is_ours(p->priority) || kernel_priority_rank(p->priority) != KERNEL_RANK_GROUP)
 		return 0; /* not ours, or a tunnel or shunt: the start's cleanup has them */
 	struct kernel_policy_key k;
 	kernel_policy_key(p, &k);
@@ -52,18 +51,13 @@ static int plan_prune_seen(const struct kernel_policy *p, void *ctx)
 		return 0;
 	if (run->ngone == run->cap) {
 		size_t cap = run->cap ? run->cap * 2 : 64;
-		struct kernel_selector *s = realloc(run->gone_sel, cap * sizeof(*s));
-		if (s != NULL)
-			run->gone_sel = s;
-		enum kernel_dir *d = realloc(run->gone_dir, cap * sizeof(*d));
-		if (d != NULL)
-			run->gone_dir = d;
-		if (s == NULL || d == NULL)
+		struct kernel_policy *g = realloc(run->gone, cap * sizeof(*g));
+		if (g == NULL)
 			return run->err = -ENOMEM;
+		run->gone = g;
 		run->cap = cap;
 	}
-	run->gone_sel[run->ngone] = p->sel;
-	run->gone_dir[run->ngone++] = p->dir;
+	run->gone[run->ngone++] = *p;
 	return 0;
 }
 
@@ -90,7 +84,7 @@ int plan_prune(struct kernel *k, const struct policy_plan *plan, const struct ke
 		goto out;
 	}
 	for (size_t i = 0; i < run.ngone && r == 0; i++)
-		r = kernel_batch_policy_delete(b, &run.gone_sel[i], run.gone_dir[i], NULL);
+		r = kernel_batch_policy_delete_index(b, run.gone[i].index, run.gone[i].dir, NULL);
 	if (r == 0 && (r = kernel_batch_run(b, NULL, NULL)) != 0) {
 		if (r > 0)
 			snprintf(err->msg, sizeof(err->msg), "%d policies of an older configuration could not be removed", r);
@@ -104,7 +98,6 @@ int plan_prune(struct kernel *k, const struct policy_plan *plan, const struct ke
 out:
 	kernel_batch_free(b);
 	free(run.want);
-	free(run.gone_sel);
-	free(run.gone_dir);
+	free(run.gone);
 	return r;
 }

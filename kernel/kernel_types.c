@@ -93,6 +93,11 @@ bool kernel_priority_is_ours(uint32_t priority)
 	return priority >= KERNEL_PRIO_BASE && priority < KERNEL_PRIO_BASE + KERNEL_PRIO_SPAN;
 }
 
+enum kernel_rank kernel_priority_rank(uint32_t priority)
+{
+	return (enum kernel_rank)((priority - KERNEL_PRIO_BASE) % 4);
+}
+
 bool kernel_reqid_is_ours(uint32_t reqid)
 {
 	return reqid >= KERNEL_REQID_MIN && reqid <= KERNEL_REQID_MAX;

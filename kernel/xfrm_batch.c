@@ -112,6 +112,13 @@ int kernel_batch_policy_update(struct kernel_batch *b, const struct kernel_polic
 	return r ? r : xfrm_batch_push(b, msg, cookie);
 }
 
+int kernel_batch_policy_delete_index(struct kernel_batch *b, uint32_t index, enum kernel_dir dir, void *cookie)
+{
+	uint8_t msg[XFRM_REQ_MAX];
+	xfrm_build_policy_delete_index(msg, index, dir);
+	return xfrm_batch_push(b, msg, cookie);
+}
+
 int kernel_batch_policy_delete(struct kernel_batch *b, const struct kernel_selector *sel,
 			       enum kernel_dir dir, void *cookie)
 {

@@ -13,11 +13,6 @@ struct xfrm_cleanup_ctx {
 	struct kernel_cleanup_stats *stats;
 };
 
-static bool xfrm_cleanup_is_group_policy(const struct kernel_policy *p)
-{
-	return (p->priority - KERNEL_PRIO_BASE) % 4 == KERNEL_RANK_GROUP;
-}
-
 static int xfrm_cleanup_policy(const struct kernel_policy *p, void *ctx)
 {
 	struct xfrm_cleanup_ctx *c = ctx;
@@ -25,14 +20,12 @@ static int xfrm_cleanup_policy(const struct kernel_policy *p, void *ctx)
 		c->stats->foreign_seen++;
 		return 0;
 	}
-	if (c->keep_group && xfrm_cleanup_is_group_policy(p)) {
+	if (c->keep_group && kernel_priority_rank(p->priority) == KERNEL_RANK_GROUP) {
 		c->stats->policies_kept++;
 		return 0;
 	}
 	c->stats->policies_removed++;
-	uint8_t msg[XFRM_REQ_MAX];
-	xfrm_build_policy_delete_index(msg, p->index, p->dir);
-	return xfrm_batch_push(c->batch, msg, NULL);
+	return kernel_batch_policy_delete_index(c->batch, p->index, p->dir, NULL);
 }
 
 static int xfrm_cleanup_sa(const struct kernel_sa_info *sa, void *ctx)

@@ -224,6 +224,10 @@ int kernel_batch_policy_add(struct kernel_batch *b, const struct kernel_policy *
 int kernel_batch_policy_update(struct kernel_batch *b, const struct kernel_policy *p, void *cookie);
 int kernel_batch_policy_delete(struct kernel_batch *b, const struct kernel_selector *sel,
 			       enum kernel_dir dir, void *cookie);
+/* By the index a dump gave (kernel_policy.index): the kernel finds it at
+ * once, where a delete by selector costs a search that grows with the
+ * number of policies (measured: quadratic over 100,000 removals). */
+int kernel_batch_policy_delete_index(struct kernel_batch *b, uint32_t index, enum kernel_dir dir, void *cookie);
 int kernel_batch_sa_add(struct kernel_batch *b, const struct kernel_sa *sa, void *cookie);
 int kernel_batch_sa_delete(struct kernel_batch *b, const struct kernel_addr *src,
 			   const struct kernel_addr *dst, uint32_t spi, void *cookie);
@@ -282,6 +286,8 @@ int kernel_selector_host(const struct kernel_addr *src, const struct kernel_addr
 /* The priority of docs/kernel-ownership.md for a selector and a rank. */
 uint32_t kernel_priority(const struct kernel_selector *sel, enum kernel_rank rank);
 bool kernel_priority_is_ours(uint32_t priority);
+/* The rank of a priority inside the band (meaningful when it is ours). */
+enum kernel_rank kernel_priority_rank(uint32_t priority);
 
 /* A policy's identity in the kernel: direction and selector (XFRM keeps one
  * policy per pair, whatever the priority). Addresses by their bytes: the
