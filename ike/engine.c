@@ -313,28 +313,6 @@ void eng_sa_established(struct ike_sa *sa)
 	sa->init_req_len = sa->init_resp_len = 0;
 }
 
-/* The peer's IKE SA authenticated and its Child SA stands (we answered
- * it): when we are the higher address, a negotiation of ours with the same
- * peer still under way loses (the lower address ignores it, or keeps its
- * own: eng_simultaneous, eng_drop_older) and goes silently. Only now: an
- * unauthenticated request "from the peer" (anyone can send one) must not
- * end ours. The lower address keeps its own: it is the one both keep. */
-void eng_sa_yield_initiations(struct ike_sa *responder)
-{
-	if (eng_addr_cmp_ip(&responder->local, &responder->peer) < 0)
-		return;
-	struct ike_sa *next;
-	for (struct ike_sa *sa = responder->e->all; sa != NULL; sa = next) {
-		next = sa->next;
-		if (sa == responder || !sa->initiator || !eng_addr_eq(&sa->peer, &responder->peer) ||
-		    (sa->state != IKE_STATE_INIT_SENT && sa->state != IKE_STATE_AUTH_SENT))
-			continue;
-		eng_sa_log(sa, IKE_LOG_INFO, "simultaneous initiation: the peer's IKE SA #%u authenticated, ours abandoned",
-			   responder->serial);
-		eng_sa_free(sa);
-	}
-}
-
 int eng_sk_d(struct ike_sa *sa, PK11SymKey **out)
 {
 	*out = NULL;

@@ -166,8 +166,6 @@ struct ike_sa *eng_sa_new(struct ike_engine *e, bool initiator, const struct ike
 			  const struct ike_addr *peer);
 /* Frees silently (no events). */
 void eng_sa_free(struct ike_sa *sa);
-/* responder just authenticated: our own negotiations with its peer go. */
-void eng_sa_yield_initiations(struct ike_sa *responder);
 struct ike_sa *eng_sa_by_spi(struct ike_engine *e, uint64_t spi);
 struct ike_sa *eng_sa_by_serial(struct ike_engine *e, uint32_t serial);
 void eng_sa_rehash(struct ike_sa *sa);
@@ -315,6 +313,9 @@ int eng_info_send_liveness(struct ike_sa *sa);
 void eng_info_send_oneshot(struct ike_sa *sa, uint16_t notify);
 /* Peer notified INITIAL_CONTACT or re-established: older SAs with that peer go. */
 void eng_drop_older(struct ike_sa *sa);
+/* responder authenticated with its Child SA: our own negotiations with
+ * its peer that the simultaneity rule does not keep go (exch_info.c). */
+void eng_sa_yield_initiations(struct ike_sa *responder);
 /* sa lost to a simultaneous IKE SA (eng_drop_older marked it): Delete it
  * now that its exchange is complete. */
 void eng_drop_duplicate_later(struct ike_sa *sa);

@@ -175,6 +175,26 @@ static bool eng_initiated_by_lower(const struct ike_sa *sa)
 	return sa->initiator == (eng_addr_cmp_ip(&sa->local, &sa->peer) < 0);
 }
 
+/* The peer's IKE SA authenticated and its Child SA stands (we answered
+ * it): a negotiation of ours with the same peer still under way, which by
+ * the rule above is not the one to keep (we are the higher address: the
+ * lower ignores it, eng_simultaneous), goes silently. Only now: an
+ * unauthenticated request "from the peer" (anyone can send one) must not
+ * end ours. */
+void eng_sa_yield_initiations(struct ike_sa *responder)
+{
+	struct ike_sa *next;
+	for (struct ike_sa *sa = responder->e->all; sa != NULL; sa = next) {
+		next = sa->next;
+		if (sa == responder || !sa->initiator || !eng_addr_eq(&sa->peer, &responder->peer) ||
+		    (sa->state != IKE_STATE_INIT_SENT && sa->state != IKE_STATE_AUTH_SENT) || eng_initiated_by_lower(sa))
+			continue;
+		eng_sa_log(sa, IKE_LOG_INFO, "simultaneous initiation: the peer's IKE SA #%u authenticated, ours abandoned",
+			   responder->serial);
+		eng_sa_free(sa);
+	}
+}
+
 void eng_drop_duplicate_later(struct ike_sa *sa)
 {
 	if (!sa->duplicate || sa->state != IKE_STATE_ESTABLISHED)
