@@ -243,7 +243,7 @@ static int agent_core_kernel(struct agent_core *c, char *why, size_t whylen)
 		return -1;
 	}
 	/* Only now, with the plan in place: what an older configuration left. */
-	struct kernel_policy keep[16];
+	struct kernel_policy keep[ICMP_BYPASS_MAX];
 	size_t nkeep = icmp_bypass_policies(keep, sizeof(keep) / sizeof(keep[0]));
 	unsigned pruned = 0;
 	if (plan_prune(c->k, plan, keep, nkeep, &pruned, &err) != 0)

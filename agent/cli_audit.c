@@ -182,7 +182,7 @@ int cli_audit_run(const struct cli_opts *opts, int argc, char **argv)
 	struct cli_audit_daemon d;
 	struct audit_report rep;
 	struct audit_input in;
-	struct kernel_policy keep[16];
+	struct kernel_policy keep[ICMP_BYPASS_MAX];
 	int rc;
 	(void)argv;
 	memset(&in, 0, sizeof(in));

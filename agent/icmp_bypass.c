@@ -21,6 +21,9 @@ static const struct icmp_bypass_rule icmp_bypass_rules[] = {
 	{ AF_INET6, IPPROTO_ICMPV6, 2, false },  /* packet too big */
 };
 
+/* Just below a host's tunnel (2000013), above its group policies (2000015). */
+#define ICMP_BYPASS_ERROR_PRIORITY (KERNEL_PRIO_BASE + 3 * 4 + KERNEL_RANK_NEGOTIATION_SHUNT)
+
 static void icmp_bypass_policy(const struct icmp_bypass_rule *r, enum kernel_dir dir, struct kernel_policy *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -34,7 +37,7 @@ static void icmp_bypass_policy(const struct icmp_bypass_rule *r, enum kernel_dir
 	 * policies of a host (and so every wider one), below its tunnel: a peer
 	 * with a tunnel sends its ICMP through it, and a cleartext error "from"
 	 * it (spoofable) cannot reach what the tunnel protects. */
-	p->priority = r->out ? KERNEL_PRIO_BASE + KERNEL_RANK_GROUP : KERNEL_PRIO_BASE + 3 * 4 + 2;
+	p->priority = r->out ? KERNEL_PRIO_BASE + KERNEL_RANK_GROUP : ICMP_BYPASS_ERROR_PRIORITY;
 }
 
 size_t icmp_bypass_policies(struct kernel_policy *out, size_t cap)
@@ -56,7 +59,7 @@ size_t icmp_bypass_policies(struct kernel_policy *out, size_t cap)
 
 int icmp_bypass_install(struct kernel *k, struct kernel_error *err)
 {
-	struct kernel_policy v[16];
+	struct kernel_policy v[ICMP_BYPASS_MAX];
 	size_t n = icmp_bypass_policies(v, sizeof(v) / sizeof(v[0]));
 	for (size_t i = 0; i < n && i < sizeof(v) / sizeof(v[0]); i++) {
 		int r = kernel_policy_update(k, &v[i], err);

@@ -17,6 +17,9 @@
 
 #include "kernel/kernel.h"
 
+/* Room for every bypass policy. */
+#define ICMP_BYPASS_MAX 16
+
 /* The bypass policies, into out (cap entries); returns how many there are. */
 size_t icmp_bypass_policies(struct kernel_policy *out, size_t cap);
 
