@@ -26,7 +26,6 @@ static void io_watch_fail(struct io_watch *w, const char *why)
 	if (w->failed)
 		return;
 	w->failed = true;
-	w->st.reading = false;
 	uv_poll_stop(&w->poll);
 	log_error("%s: %s; it is no longer read", w->name, why);
 	if (io_watch_failed_hook != NULL)
@@ -89,7 +88,6 @@ int io_watch_start(uv_loop_t *loop, struct io_watch *w, int fd, const char *name
 	w->open = true;
 	if ((r = uv_poll_start(&w->poll, UV_READABLE, io_watch_event)) != 0)
 		return r;
-	w->st.reading = true;
 	struct io_watch **p = &io_watch_list;
 	while (*p != NULL)
 		p = &(*p)->next;
@@ -117,7 +115,6 @@ void io_watch_close(struct io_watch *w, void (*closed)(void *ctx))
 			break;
 		}
 	}
-	w->st.reading = false;
 	w->closed = closed;
 	uv_poll_stop(&w->poll);
 	uv_close((uv_handle_t *)&w->poll, io_watch_closed);

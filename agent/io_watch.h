@@ -26,7 +26,7 @@ struct io_watch_stats {
 	uint64_t received;      /* items the owner took off the fd */
 	uint64_t error_events;  /* events with POLLERR (each re-armed) */
 	uint64_t last_receive_ms; /* loop time of the last item; 0: none yet */
-	bool reading;           /* armed and not failed */
+	bool reading;           /* filled by io_watch_each, from libuv: armed and not failed */
 };
 
 struct io_watch {
