@@ -93,25 +93,27 @@ static unsigned agent_core_count(const struct policy_plan *p)
 	return n;
 }
 
-/* pass/drop while negotiating; hold needs nothing: the trap keeps the
+/* pass/drop while negotiating, host-wide and for each port rule that
+ * needs its own (peer_rules.h); hold needs nothing: the trap keeps the
  * packets queued (xfrm_larval_drop=0) until the tunnel or the failure
  * shunt releases them. */
 static void agent_core_negotiation_shunt(struct agent_core *c, const struct kernel_acquire *a,
-					 const struct policy_match *m, const char *text)
+					 const struct policy_host_rules *hr, const char *text)
 {
-	uint8_t ns = m->conf->negotiation_shunt;
-	if (ns != POLICY_SHUNT_PASS && ns != POLICY_SHUNT_DROP)
+	struct peer_ports pp;
+	peer_rules_ports(hr, PEER_NEGOTIATING, &pp);
+	if (!pp.host && pp.n == 0)
 		return;
-	/* Same selector as a standing tunnel's out policy: it would replace it. */
+	/* Same selectors as a standing tunnel's policies: they would replace them. */
 	if (ike_bridge_has_tunnel(c->ike, &a->sel.dst))
 		return;
+	const struct policy_match *lead = peer_rules_lead(hr, true);
 	const struct policy_config *cfg = policy_model_config(c->model);
-	const char *group = policy_group_name((enum policy_group)m->group);
+	const char *group = policy_group_name((enum policy_group)(lead ? lead->group : hr->host.group));
 	struct kernel_error err;
-	enum shunt_action act = ns == POLICY_SHUNT_DROP ? SHUNT_DROP : SHUNT_PASS;
 	uint64_t life = peer_conf_retransmit_budget(cfg) + AGENT_CORE_NEGOTIATION_SLACK_MS;
-	if (shunt_install(c->shunts, &a->sel.src, &a->sel.dst, SHUNT_NEGOTIATION, act, group, "negotiating", life,
-			  &err) != 0) {
+	if (shunt_install(c->shunts, &a->sel.src, &a->sel.dst, SHUNT_NEGOTIATION, &pp, peer_rules_digest(hr), group,
+			  "negotiating", life, &err) != 0) {
 		log_error("%s (%s): cannot install the negotiation shunt: %s", text, group, err.msg);
 		return;
 	}
@@ -125,19 +127,23 @@ static void agent_core_on_acquire(struct agent_core *c, const struct kernel_acqu
 	memset(&peer, 0, sizeof(peer));
 	peer.family = a->sel.dst.family == AF_INET6 ? POLICY_AF_INET6 : POLICY_AF_INET;
 	memcpy(peer.bytes, a->sel.dst.bytes, sizeof(peer.bytes));
+	/* The rule of the trapped packet itself, ports and all. */
 	struct policy_match m;
-	policy_model_lookup(c->model, &peer, 0, 0, 0, &m);
+	policy_model_lookup(c->model, &peer, a->sel.proto, a->sel.sport, a->sel.dport, &m);
 	char text[64];
 	kernel_addr_format(&a->sel.dst, text, sizeof(text));
-	if (m.group == POLICY_GROUP_NONE || m.conf == NULL) {
-		log_warn("%s: trapped but in no encrypting group (stale trap?): ignored", text);
+	if ((m.group != POLICY_GROUP_PRIVATE && m.group != POLICY_GROUP_PRIVATE_OR_CLEAR) || m.conf == NULL) {
+		log_warn("%s: trapped a packet (protocol %u, port %u) outside any trapping rule (stale trap?): ignored",
+			 text, a->sel.proto, a->sel.dport);
 		return;
 	}
+	struct policy_host_rules hr;
+	policy_model_host_rules(c->model, &peer, &hr);
 	char src[64];
 	kernel_addr_format(&a->sel.src, src, sizeof(src));
 	log_debug("%s (%s): trapped a packet from %s (protocol %u), negotiating", text,
 		  policy_group_name((enum policy_group)m.group), src, a->sel.proto);
-	agent_core_negotiation_shunt(c, a, &m, text);
+	agent_core_negotiation_shunt(c, a, &hr, text);
 	ike_bridge_acquire(c->ike, &a->sel.src, &a->sel.dst, &a->policy);
 }
 

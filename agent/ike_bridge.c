@@ -13,6 +13,7 @@
 #include "larval.h"
 #include "log.h"
 #include "peer_conf.h"
+#include "peer_rules.h"
 
 #define IKE_BRIDGE_SPI_MIN 0x100u
 #define IKE_BRIDGE_SPI_MAX 0xffffffffu
@@ -211,50 +212,35 @@ static void ike_bridge_moved_add(struct ike_bridge_moved *mv, const struct kerne
 	mv->why[mv->n++] = why;
 }
 
-static void ike_bridge_lookup(const struct policy_model *model, const struct kernel_addr *peer,
-			      struct policy_match *m)
-{
-	struct policy_addr pa;
-	addr_conv_kernel_to_policy(peer, &pa);
-	policy_model_lookup(model, &pa, 0, 0, 0, m);
-}
-
-static const char *ike_bridge_group_now(const struct policy_match *m)
-{
-	return m->group == POLICY_GROUP_NONE ? "no group" : policy_group_name((enum policy_group)m->group); /* as tunnels are labelled */
-}
-
 static void ike_bridge_moved_tunnel(void *ctx, const struct tunnel_info *ti)
 {
 	struct ike_bridge_moved *mv = ctx;
-	struct policy_match m;
-	ike_bridge_lookup(mv->model, &ti->peer, &m);
-	if (strcmp(ike_bridge_group_now(&m), ti->group) != 0)
+	struct policy_host_rules hr;
+	ike_bridge_host_rules(mv->model, &ti->peer, &hr);
+	const struct policy_match *m = ike_bridge_lead(&hr);
+	if (strcmp(ike_bridge_group_name(m), ti->group) != 0)
 		ike_bridge_moved_add(mv, &ti->local, &ti->peer, SHUNT_FAILURE, "its policy group changed with the reload");
-	else if (m.conf != NULL && !peer_conf_accepts(m.conf, ti->authby))
+	else if (!peer_rules_accept(&hr, ti->authby, NULL))
 		ike_bridge_moved_add(mv, &ti->local, &ti->peer, SHUNT_FAILURE,
 				     "its group no longer accepts how it was authenticated (reload)");
-}
-
-/* Whether shunt action a is what policy shunt p asks for. */
-static bool ike_bridge_shunt_is(enum shunt_action a, uint8_t p)
-{
-	return (p == POLICY_SHUNT_PASS && a == SHUNT_PASS) || (p == POLICY_SHUNT_DROP && a == SHUNT_DROP) ||
-	       (p == POLICY_SHUNT_HOLD && a == SHUNT_HOLD);
+	else if (peer_rules_digest(&hr) != ti->rules)
+		ike_bridge_moved_add(mv, &ti->local, &ti->peer, SHUNT_FAILURE,
+				     "the rules riding its tunnel changed with the reload");
 }
 
 static void ike_bridge_moved_shunt(void *ctx, const struct shunt_info *s)
 {
 	struct ike_bridge_moved *mv = ctx;
-	struct policy_match m;
-	ike_bridge_lookup(mv->model, &s->peer, &m);
-	uint8_t want = m.conf == NULL ? POLICY_SHUNT_NONE
-		       : s->kind == SHUNT_FAILURE ? m.conf->failure_shunt : m.conf->negotiation_shunt;
-	if (strcmp(ike_bridge_group_now(&m), s->group) == 0 && ike_bridge_shunt_is(s->action, want))
+	struct policy_host_rules hr;
+	ike_bridge_host_rules(mv->model, &s->peer, &hr);
+	struct peer_ports pp;
+	peer_rules_ports(&hr, s->kind == SHUNT_FAILURE ? PEER_FAILED : PEER_NEGOTIATING, &pp);
+	if (strcmp(ike_bridge_group_name(ike_bridge_lead(&hr)), s->group) == 0 && peer_rules_digest(&hr) == s->rules &&
+	    memcmp(&pp, &s->ports, sizeof(pp)) == 0)
 		return;
 	ike_bridge_moved_add(mv, &s->local, &s->peer, s->kind,
-			     s->kind == SHUNT_FAILURE ? "its group or failure shunt changed with the reload"
-						      : "its group or negotiation shunt changed with the reload");
+			     s->kind == SHUNT_FAILURE ? "its group, rules or failure shunt changed with the reload"
+						      : "its group, rules or negotiation shunt changed with the reload");
 }
 
 static void ike_bridge_collect_tunnels(struct ike_bridge *b, struct ike_bridge_moved *mv)

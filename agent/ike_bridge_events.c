@@ -10,6 +10,7 @@
 #include "addr_conv.h"
 #include "log.h"
 #include "peer_conf.h"
+#include "peer_rules.h"
 #include "plan_kernel.h"
 
 static struct ike_bridge_pending **ike_bridge_pending_find(struct ike_bridge *b, const struct kernel_addr *peer)
@@ -79,13 +80,29 @@ void ike_bridge_pending_free_all(struct ike_bridge *b)
 	}
 }
 
-/* The group line that applies to peer, for logs and trafficstatus. */
-static void ike_bridge_match(struct ike_bridge *b, const struct kernel_addr *peer, struct policy_match *m,
-			     char *cidr, size_t cidrlen)
+void ike_bridge_host_rules(const struct policy_model *model, const struct kernel_addr *peer,
+			   struct policy_host_rules *hr)
 {
 	struct policy_addr pa;
 	addr_conv_kernel_to_policy(peer, &pa);
-	policy_model_lookup(b->model, &pa, 0, 0, 0, m);
+	policy_model_host_rules(model, &pa, hr);
+}
+
+const struct policy_match *ike_bridge_lead(const struct policy_host_rules *hr)
+{
+	/* As responder: the widest choice of a group that negotiates at all. */
+	const struct policy_match *lead = peer_rules_lead(hr, false);
+	return lead != NULL ? lead : &hr->host;
+}
+
+const char *ike_bridge_group_name(const struct policy_match *m)
+{
+	return m->group == POLICY_GROUP_NONE ? "no group" : policy_group_name((enum policy_group)m->group);
+}
+
+/* The group line that leads for peer, for logs and trafficstatus. */
+static void ike_bridge_cidr(const struct policy_match *m, char *cidr, size_t cidrlen)
+{
 	struct policy_prefix pp;
 	memset(&pp, 0, sizeof(pp));
 	pp.addr.family = m->entry.family;
@@ -97,44 +114,46 @@ static void ike_bridge_match(struct ike_bridge *b, const struct kernel_addr *pee
 		policy_prefix_format(&pp, cidr, cidrlen);
 }
 
-static const char *ike_bridge_group_name(const struct policy_match *m)
-{
-	return m->group == POLICY_GROUP_NONE ? "no group" : policy_group_name((enum policy_group)m->group);
-}
-
 /* A Child SA may come up after a reload moved its peer (it negotiated under
- * the old model): it stands only where the group still negotiates (as the
- * engine asked at the start, peer_conf) and accepts how the peer was
- * authenticated. NULL when it may stand, else why not. */
-static const char *ike_bridge_child_refused(const struct policy_match *m, const char *peer, uint8_t authby,
+ * the old model): it stands only where a rule of the peer still negotiates
+ * (as the engine asked at the start, peer_conf) and every rule that rides
+ * the tunnel accepts how the peer was authenticated. NULL when it may
+ * stand, else why not. */
+static const char *ike_bridge_child_refused(const struct policy_host_rules *hr, const char *peer, uint8_t authby,
 					    char *why, size_t len)
 {
 	char group[200] = "it is in no policy group";
-	if (peer_conf_group_ok(m, false, peer, group, sizeof(group)) != 0 || m->conf == NULL) {
+	const struct policy_match *refuser = NULL;
+	if (peer_rules_lead(hr, false) == NULL) {
+		if (peer_conf_group_ok(&hr->host, false, peer, group, sizeof(group)) == 0)
+			snprintf(group, sizeof(group), "%s: no rule of it negotiates", peer);
 		snprintf(why, len, "%s (reload): no tunnel", group);
 		return why;
 	}
-	if (!peer_conf_accepts(m->conf, authby)) {
+	if (!peer_rules_accept(hr, authby, &refuser)) {
 		snprintf(why, len, "%s no longer accepts %s authentication (reload): no tunnel",
-			 ike_bridge_group_name(m), policy_auth_name((enum policy_auth)authby));
+			 ike_bridge_group_name(refuser), policy_auth_name((enum policy_auth)authby));
 		return why;
 	}
 	return NULL;
 }
 
 /* A tunnel that came without a pending ACQUIRE of ours (we answered, or
- * the ACQUIRE was lost): what the group's trap holds for the peer would
+ * the ACQUIRE was lost): what the traps of the peer's rules hold would
  * wait for the kernel's back-off timer (seconds) and miss the tunnel;
- * re-inserting the trap lets it meet the tunnel now. */
-static void ike_bridge_release_trap(struct ike_bridge *b, const struct policy_match *m)
+ * re-inserting the traps lets it meet the tunnel now. */
+static void ike_bridge_release_trap(struct ike_bridge *b, const struct policy_host_rules *hr)
 {
-	if (m->group != POLICY_GROUP_PRIVATE && m->group != POLICY_GROUP_PRIVATE_OR_CLEAR)
-		return;
-	struct policy_plan_entry e;
-	struct kernel_policy kp;
-	policy_plan_entry_of(&m->entry, &e);
-	if (plan_kernel_policy(&e, POLICY_DIR_OUT, &kp) == 0)
-		kernel_hold_release(b->k, &kp, 1, NULL);
+	for (unsigned i = 0; i <= hr->nport; i++) {
+		const struct policy_match *m = i < hr->nport ? &hr->port[i] : &hr->host;
+		if (m->group != POLICY_GROUP_PRIVATE && m->group != POLICY_GROUP_PRIVATE_OR_CLEAR)
+			continue;
+		struct policy_plan_entry e;
+		struct kernel_policy kp;
+		policy_plan_entry_of(&m->entry, &e);
+		if (plan_kernel_policy(&e, POLICY_DIR_OUT, &kp) == 0)
+			kernel_hold_release(b->k, &kp, 1, NULL);
+	}
 }
 
 int ike_bridge_child_up(void *ctx, const struct ike_child_info *c)
@@ -145,11 +164,13 @@ int ike_bridge_child_up(void *ctx, const struct ike_child_info *c)
 	addr_conv_ike_to_kernel(&c->peer, &peer);
 	char text[64], cidr[POLICY_ADDR_STRLEN], why[256];
 	kernel_addr_format(&peer, text, sizeof(text));
-	struct policy_match m;
-	ike_bridge_match(b, &peer, &m, cidr, sizeof(cidr));
-	uint8_t authby = m.conf ? peer_conf_authby(m.conf, c->peer_auth, c->peer_certs) : POLICY_AUTH_NULL;
+	struct policy_host_rules hr;
+	ike_bridge_host_rules(b->model, &peer, &hr);
+	const struct policy_match *m = ike_bridge_lead(&hr);
+	ike_bridge_cidr(m, cidr, sizeof(cidr));
+	uint8_t authby = m->conf ? peer_conf_authby(m->conf, c->peer_auth, c->peer_certs) : POLICY_AUTH_NULL;
 	char refused[256];
-	if (ike_bridge_child_refused(&m, text, authby, refused, sizeof(refused)) != NULL) {
+	if (ike_bridge_child_refused(&hr, text, authby, refused, sizeof(refused)) != NULL) {
 		log_warn("%s: Child SA #%u not installed: %s", text, c->serial, refused);
 		ike_bridge_fail_peer(b, &local, &peer, refused);
 		if (!tunnel_table_has_peer(b->tunnels, &peer))
@@ -158,12 +179,14 @@ int ike_bridge_child_up(void *ctx, const struct ike_child_info *c)
 	}
 	struct ike_bridge_pending *p = ike_bridge_pending_take(b, &peer);
 	const struct kernel_policy *holding = p && p->has_holding ? &p->holding : NULL;
-	/* Shunts and the tunnel's out policy share one selector, and XFRM keeps
-	 * one policy per selector and direction whatever the priorities: the
-	 * shunts go first, or removing one later would take the tunnel's. */
+	/* Shunts and the tunnel's policies share their selectors, and XFRM
+	 * keeps one policy per selector and direction whatever the priorities:
+	 * the shunts go first, or removing one later would take the tunnel's. */
 	shunt_remove(b->shunts, &local, &peer, SHUNT_FAILURE);
 	shunt_remove(b->shunts, &local, &peer, SHUNT_NEGOTIATION);
-	struct tunnel_label label = { ike_bridge_group_name(&m), cidr, authby };
+	struct peer_ports pp;
+	peer_rules_ports(&hr, PEER_TUNNEL, &pp);
+	struct tunnel_label label = { ike_bridge_group_name(m), cidr, authby, peer_rules_digest(&hr), &pp };
 	bool held = holding != NULL;
 	int r = tunnel_install(b->tunnels, c, &label, holding, holding ? 1 : 0, why,
 			       sizeof(why));
@@ -171,7 +194,7 @@ int ike_bridge_child_up(void *ctx, const struct ike_child_info *c)
 	if (r != 0) {
 		char reason[320];
 		snprintf(reason, sizeof(reason), "cannot install Child SA #%u: %s", c->serial, why);
-		log_error("%s (%s): %s", text, ike_bridge_group_name(&m), reason);
+		log_error("%s (%s): %s", text, ike_bridge_group_name(m), reason);
 		ike_bridge_fail_peer(b, &local, &peer, reason);
 		/* An IKE SA without its Child SA serves nothing; once the failure
 		 * shunt expires, the trap starts afresh. Not for a failed
@@ -182,11 +205,11 @@ int ike_bridge_child_up(void *ctx, const struct ike_child_info *c)
 		return -1;
 	}
 	if (!held && !c->replaces)
-		ike_bridge_release_trap(b, &m);
-	log_info("%s (%s): Child SA #%u up (IKE SA #%u, %s, %s mode, SPIs in %08x out %08x, peer id '%s')%s", text,
-		 ike_bridge_group_name(&m), c->serial, c->ike_serial, c->initiator ? "initiator" : "responder",
+		ike_bridge_release_trap(b, &hr);
+	log_info("%s (%s): Child SA #%u up (IKE SA #%u, %s, %s mode, SPIs in %08x out %08x, peer id '%s')%s%s", text,
+		 ike_bridge_group_name(m), c->serial, c->ike_serial, c->initiator ? "initiator" : "responder",
 		 c->transport ? "transport" : "tunnel", c->spi_in, c->spi_out, c->peer_id ? c->peer_id : "",
-		 c->replaces ? ", rekeyed" : "");
+		 c->replaces ? ", rekeyed" : "", pp.n > 0 ? ", with its port rules" : "");
 	return 0;
 }
 
@@ -199,20 +222,26 @@ void ike_bridge_child_down(void *ctx, const struct ike_child_info *c)
 		log_info("%s: Child SA #%u down%s", text, c->serial, c->replaces ? " (replaced)" : "");
 }
 
+static const char *ike_bridge_action_name(enum peer_action a)
+{
+	return a == PEER_PASS ? "%pass" : a == PEER_DROP ? "%drop" : "%trap";
+}
+
 void ike_bridge_fail_peer(struct ike_bridge *b, const struct kernel_addr *local, const struct kernel_addr *peer,
 			  const char *why)
 {
-	char text[64], cidr[POLICY_ADDR_STRLEN];
+	char text[64];
 	kernel_addr_format(peer, text, sizeof(text));
-	struct policy_match m;
-	ike_bridge_match(b, peer, &m, cidr, sizeof(cidr));
+	struct policy_host_rules hr;
+	ike_bridge_host_rules(b->model, peer, &hr);
+	const struct policy_match *m = ike_bridge_lead(&hr);
 	struct ike_bridge_pending *p = ike_bridge_pending_take(b, peer);
 	const struct kernel_addr *src = p ? &p->local : local;
-	const char *group = ike_bridge_group_name(&m);
-	const char *auth = m.conf ? peer_conf_auth_name(m.conf) : "none";
+	const char *group = ike_bridge_group_name(m);
+	const char *auth = m->conf ? peer_conf_auth_name(m->conf) : "none";
 	if (tunnel_table_has_peer(b->tunnels, peer)) {
-		/* A shunt would replace the standing tunnel's out policy (same
-		 * selector); the packets can go into the tunnel instead. */
+		/* A shunt would replace the standing tunnel's policies (same
+		 * selectors); the packets can go into the tunnel instead. */
 		log_info("%s (%s, auth %s): negotiation failed: %s; a tunnel stands, no shunt", text, group, auth, why);
 		if (p != NULL && p->has_holding)
 			kernel_hold_release(b->k, &p->holding, 1, NULL);
@@ -220,19 +249,24 @@ void ike_bridge_fail_peer(struct ike_bridge *b, const struct kernel_addr *local,
 		return;
 	}
 	shunt_remove(b->shunts, src, peer, SHUNT_NEGOTIATION);
-	uint8_t fs = m.conf ? m.conf->failure_shunt : POLICY_SHUNT_NONE;
+	struct peer_ports pp;
+	peer_rules_ports(&hr, PEER_FAILED, &pp);
 	uint64_t life = policy_model_config(b->model)->failure_shunt_lifetime_ms;
 	struct kernel_error err;
-	if (fs == POLICY_SHUNT_NONE) {
+	char ports[48] = "";
+	if (pp.n > 0)
+		snprintf(ports, sizeof(ports), " (%s%u port rule%s)", pp.host ? "+" : "only ", pp.n, pp.n == 1 ? "" : "s");
+	int r = shunt_install(b->shunts, src, peer, SHUNT_FAILURE, &pp, peer_rules_digest(&hr), group, why, life, &err);
+	if (r == -ENOENT) {
 		log_info("%s (%s, auth %s): negotiation failed: %s; no failure shunt, back to the trap", text, group,
 			 auth, why);
-	} else if (shunt_install(b->shunts, src, peer, SHUNT_FAILURE, fs == POLICY_SHUNT_DROP ? SHUNT_DROP : SHUNT_PASS,
-				 group, why, life, &err) != 0) {
+	} else if (r != 0) {
 		log_error("%s (%s, auth %s): negotiation failed: %s; cannot install the failure shunt: %s", text,
 			  group, auth, why, err.msg);
 	} else {
-		log_info("%s (%s, auth %s): negotiation failed: %s; failure shunt %s for %llus", text, group, auth, why,
-			 fs == POLICY_SHUNT_DROP ? "%drop" : "%pass", (unsigned long long)(life / 1000));
+		log_info("%s (%s, auth %s): negotiation failed: %s; failure shunt %s%s for %llus", text, group, auth, why,
+			 pp.host ? ike_bridge_action_name(pp.host_action) : "-", ports,
+			 (unsigned long long)(life / 1000));
 	}
 	/* The held packets are re-examined at once: they now meet the shunt. */
 	if (p != NULL && p->has_holding)

@@ -87,6 +87,14 @@ void ike_bridge_child_down(void *ctx, const struct ike_child_info *c);
 void ike_bridge_ike_failed(void *ctx, const struct ike_failure *f);
 /* The negotiation with peer failed: its group's failure shunt, the held
  * packets released onto it, one log line. */
+/* The rules of peer in model (policy_model_host_rules). */
+void ike_bridge_host_rules(const struct policy_model *model, const struct kernel_addr *peer,
+			   struct policy_host_rules *hr);
+/* The rule that names the peer's tunnel and shunts in logs and
+ * trafficstatus: the lead as responder, else the host-wide one. */
+const struct policy_match *ike_bridge_lead(const struct policy_host_rules *hr);
+/* "private-or-clear", or "no group". */
+const char *ike_bridge_group_name(const struct policy_match *m);
 void ike_bridge_fail_peer(struct ike_bridge *b, const struct kernel_addr *local, const struct kernel_addr *peer,
 			  const char *why);
 /* Remembers (or refreshes) the trap holding peer's packets. */

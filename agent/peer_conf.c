@@ -6,6 +6,7 @@
 
 #include "addr_conv.h"
 #include "ike/ike_consts.h"
+#include "peer_rules.h"
 
 const char *peer_conf_auth_name(const struct policy_group_conf *g)
 {
@@ -102,19 +103,27 @@ int peer_conf_from_model(const struct policy_model *m, const struct peer_auth *p
 	kernel_addr_format(peer, text, sizeof(text));
 	struct policy_addr where;
 	addr_conv_kernel_to_policy(peer, &where);
-	struct policy_match mt;
-	policy_model_lookup(m, &where, 0, 0, 0, &mt);
-	if (peer_conf_group_ok(&mt, initiator, text, why, whylen) != 0 || mt.conf == NULL)
+	/* One tunnel carries every rule of the peer: the lead's group
+	 * negotiates, with what all of them accept (peer_rules.h). */
+	struct policy_host_rules hr;
+	policy_model_host_rules(m, &where, &hr);
+	const struct policy_match *lead = peer_rules_lead(&hr, initiator);
+	if (lead == NULL) {
+		if (peer_conf_group_ok(&hr.host, initiator, text, why, whylen) == 0)
+			snprintf(why, whylen, "%s: no rule of it negotiates", text);
 		return -1;
-	const char *group = policy_group_name((enum policy_group)mt.group);
+	}
+	const char *group = policy_group_name((enum policy_group)lead->group);
+	struct policy_group_conf conf;
+	peer_rules_conf(&hr, lead, &conf);
 	struct ike_addr none;
 	memset(&none, 0, sizeof(none));
 	none.family = peer->family;
-	if (peer_conf_auth(pa, mt.conf, group, local ? local : &none, out, why, whylen) != 0)
+	if (peer_conf_auth(pa, &conf, group, local ? local : &none, out, why, whylen) != 0)
 		return -1;
 	const struct policy_config *cfg = policy_model_config(m);
-	out->group = mt.group;
-	out->transport = mt.conf->mode == POLICY_MODE_TRANSPORT;
+	out->group = lead->group;
+	out->transport = conf.mode == POLICY_MODE_TRANSPORT;
 	out->n_ike = peer_conf_suites(&cfg->ike_proposals, false, out->ike);
 	out->n_esp = peer_conf_suites(&cfg->esp_proposals, true, out->esp);
 	if (out->n_ike == 0 || out->n_esp == 0) {

@@ -13,7 +13,7 @@
 
 struct tunnel {
 	struct tunnel_info info;
-	struct kernel_policy pol[3]; /* out, in, fwd (tunnel mode) */
+	struct kernel_policy pol[3 * (1 + POLICY_PORT_RULES_MAX)]; /* out, in, fwd (tunnel mode), per rule */
 	size_t npol;
 	/* Idle teardown (tunnel_idle_collect): both SAs' byte total at the
 	 * last scan, and when it last changed; unknown until the first scan. */
@@ -100,8 +100,10 @@ static int tunnel_sa(const struct ike_child_info *c, bool in, uint32_t reqid, st
 				  in ? c->key_in_integ : c->key_out_integ, c->integ_len, sa, why, whylen);
 }
 
+/* One policy of the tunnel: port NULL for the host-wide ones (the Child
+ * SA's own selector), else a port rule's with its action. */
 static void tunnel_policy(const struct ike_child_info *c, enum kernel_dir dir, uint32_t reqid,
-			  struct kernel_policy *p)
+			  const struct peer_port *port, struct kernel_policy *p)
 {
 	memset(p, 0, sizeof(*p));
 	struct kernel_addr local, peer;
@@ -109,18 +111,33 @@ static void tunnel_policy(const struct ike_child_info *c, enum kernel_dir dir, u
 	addr_conv_ike_to_kernel(&c->peer, &peer);
 	bool out = dir == KERNEL_DIR_OUT;
 	kernel_selector_host(out ? &local : &peer, out ? &peer : &local, &p->sel);
-	p->sel.proto = c->proto;
-	p->sel.sport = out ? c->lport : c->pport;
-	p->sel.dport = out ? c->pport : c->lport;
+	uint16_t lport = port ? port->lport : c->lport, rport = port ? port->rport : c->pport;
+	p->sel.proto = port ? port->proto : c->proto;
+	p->sel.sport = out ? lport : rport;
+	p->sel.dport = out ? rport : lport;
 	p->dir = dir;
-	p->kind = KERNEL_POLICY_TUNNEL;
 	p->priority = kernel_priority(&p->sel, KERNEL_RANK_TUNNEL);
+	if (port != NULL && port->action != PEER_ENCRYPT) {
+		p->kind = port->action == PEER_DROP ? KERNEL_POLICY_DROP : KERNEL_POLICY_PASS;
+		return;
+	}
+	p->kind = KERNEL_POLICY_TUNNEL;
 	p->reqid = reqid;
 	p->mode = c->transport ? KERNEL_MODE_TRANSPORT : KERNEL_MODE_TUNNEL;
 	if (!c->transport) {
 		p->tmpl_src = out ? local : peer;
 		p->tmpl_dst = out ? peer : local;
 	}
+}
+
+/* The policies of one rule (port NULL: the host-wide one) in every direction. */
+static void tunnel_policies_of(struct tunnel *x, const struct ike_child_info *c, const struct peer_port *port)
+{
+	tunnel_policy(c, KERNEL_DIR_OUT, x->info.reqid, port, &x->pol[x->npol++]);
+	tunnel_policy(c, KERNEL_DIR_IN, x->info.reqid, port, &x->pol[x->npol++]);
+	/* Tunnel mode: what is forwarded for the peer's inner addresses too. */
+	if (!c->transport)
+		tunnel_policy(c, KERNEL_DIR_FWD, x->info.reqid, port, &x->pol[x->npol++]);
 }
 
 static void tunnel_fill_info(struct tunnel *x, const struct ike_child_info *c, const struct tunnel_label *label)
@@ -137,6 +154,8 @@ static void tunnel_fill_info(struct tunnel *x, const struct ike_child_info *c, c
 	snprintf(i->group, sizeof(i->group), "%s", label->group);
 	snprintf(i->cidr, sizeof(i->cidr), "%s", label->cidr);
 	i->authby = label->authby;
+	i->rules = label->rules;
+	i->nports = label->ports ? label->ports->n : 0;
 	snprintf(i->peer_id, sizeof(i->peer_id), "%s", c->peer_id ? c->peer_id : "");
 	i->peer_auth = c->peer_auth;
 	i->add_time = (uint64_t)time(NULL);
@@ -188,10 +207,11 @@ int tunnel_install(struct tunnel_table *t, const struct ike_child_info *c, const
 		x->active_ms = sibling->active_ms;
 		x->active_known = true;
 	}
-	tunnel_policy(c, KERNEL_DIR_OUT, x->info.reqid, &x->pol[x->npol++]);
-	tunnel_policy(c, KERNEL_DIR_IN, x->info.reqid, &x->pol[x->npol++]);
-	if (!c->transport)
-		tunnel_policy(c, KERNEL_DIR_FWD, x->info.reqid, &x->pol[x->npol++]);
+	const struct peer_ports *pp = label->ports;
+	if (pp == NULL || pp->host)
+		tunnel_policies_of(x, c, NULL);
+	for (unsigned i = 0; pp != NULL && i < pp->n; i++)
+		tunnel_policies_of(x, c, &pp->v[i]);
 	int r = tunnel_kernel(t, x, c, why, whylen);
 	if (r != 0) {
 		struct kernel_addr local;

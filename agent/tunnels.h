@@ -2,6 +2,7 @@
 #define SWANMESH_AGENT_TUNNELS_H
 /* Established Child SAs in the kernel: the SA pair and the host-to-host
  * tunnel policies (out, in, and fwd in tunnel mode) at the tunnel rank,
+ * with one more per port rule of the peer that needs its own (peer_rules.h),
  * installed when ike/ reports a Child SA and removed when it goes (the
  * group's trap applies again). Rekeyed Child SAs of one peer share its
  * reqid and policies; the policies go with the last of them. */
@@ -11,6 +12,7 @@
 
 #include "ike/ike.h"
 #include "kernel/kernel.h"
+#include "peer_rules.h"
 
 struct tunnel_info {
 	uint32_t serial, ike_serial;
@@ -23,6 +25,8 @@ struct tunnel_info {
 	char peer_id[128];           /* "ID_NULL" */
 	uint8_t peer_auth;           /* IKE_AUTH_* */
 	uint8_t authby;              /* enum policy_auth: how the peer was authenticated */
+	uint32_t rules;              /* peer_rules_digest of the rules it was made for */
+	unsigned nports;             /* port rules with policies of their own */
 	uint64_t add_time;           /* seconds since the epoch */
 };
 
@@ -38,6 +42,8 @@ struct tunnel_label {
 	const char *group;   /* "private-or-clear" */
 	const char *cidr;    /* the group line that matched */
 	uint8_t authby;      /* enum policy_auth */
+	uint32_t rules;      /* peer_rules_digest */
+	const struct peer_ports *ports; /* the policies of state PEER_TUNNEL */
 };
 
 /* Installs c (keys are copied into the requests and wiped) and releases

@@ -50,6 +50,12 @@ const struct policy_entry *lpm_lookup(const struct lpm *t, uint8_t family, const
 				      uint8_t proto, uint16_t lport, uint16_t rport);
 /* true when any rule on the path to addr (any length, any proto/port) is not
  * in a clear group (so traffic to addr may be trapped or dropped). */
+/* Every rule that decides traffic to addr among prefixes of at most depth
+ * bits: the deepest rule without protocol or ports (*host, NULL: none) and
+ * the rules with them that beat it, most specific first (port: the first
+ * max). Returns how many of those there are (may exceed max). */
+size_t lpm_host_rules(const struct lpm *t, uint8_t family, const uint8_t addr[16], unsigned depth,
+		      const struct policy_entry **host, const struct policy_entry **port, size_t max);
 bool lpm_covered_by_nonclear(const struct lpm *t, uint8_t family, const uint8_t addr[16]);
 size_t lpm_memory(const struct lpm *t);
 

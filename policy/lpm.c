@@ -325,6 +325,41 @@ const struct policy_entry *lpm_lookup(const struct lpm *t, uint8_t family, const
 	return NULL;
 }
 
+size_t lpm_host_rules(const struct lpm *t, uint8_t family, const uint8_t addr[16], unsigned depth,
+		      const struct policy_entry **host, const struct policy_entry **port, size_t max)
+{
+	uint64_t k[2];
+	unsigned maxlen = family == POLICY_AF_INET ? 32 : 128;
+	uint32_t chain[129];
+	size_t nchain = 0, nport = 0;
+
+	*host = NULL;
+	lpm_key(addr, k);
+	for (uint32_t ni = t->root[family == POLICY_AF_INET ? 0 : 1]; ni != 0;) {
+		const struct lpm_node *n = &t->nodes[ni];
+		if (n->len > depth || !lpm_covers(n, k))
+			break;
+		if (n->nrules && nchain < sizeof(chain) / sizeof(chain[0]))
+			chain[nchain++] = ni;
+		if (n->len >= maxlen)
+			break;
+		ni = n->child[lpm_bit(k, n->len)];
+	}
+	/* Deepest first; within a node the rules run most specific first, so
+	 * the host-wide rule (if any) comes after the port rules that beat it. */
+	while (nchain > 0 && *host == NULL) {
+		const struct lpm_node *n = &t->nodes[chain[--nchain]];
+		for (uint32_t i = 0; i < n->nrules && *host == NULL; i++) {
+			const struct policy_entry *r = &t->rules[n->rule + i];
+			if (r->proto == 0 && r->sport == 0 && r->dport == 0)
+				*host = r;
+			else if (nport++ < max)
+				port[nport - 1] = r;
+		}
+	}
+	return nport;
+}
+
 bool lpm_covered_by_nonclear(const struct lpm *t, uint8_t family, const uint8_t addr[16])
 {
 	uint64_t k[2];

@@ -103,6 +103,62 @@ static int model_check_auth(struct policy_model *m, struct policy_diags *d)
 	return 0;
 }
 
+/* Why groups a and b cannot share one tunnel, NULL when they can. */
+static const char *model_ride_conflict(const struct policy_group_conf *a, const struct policy_group_conf *b)
+{
+	if (a->mode != b->mode)
+		return "one asks for transport mode, the other for tunnel mode";
+	for (unsigned i = 0; i < a->nauth; i++)
+		for (unsigned j = 0; j < b->nauth; j++)
+			if (a->auth[i] == b->auth[j])
+				return NULL;
+	return "no authentication method is in both groups' auth";
+}
+
+/* A rule with a protocol or ports rides the tunnel of every host it
+ * covers together with the host's other rules: refuses what one tunnel
+ * cannot carry (docs/policy.md, "Per-port rules"). */
+static int model_check_port_rules(struct policy_model *m, struct policy_diags *d)
+{
+	char path[4096], other[4096], text[POLICY_ADDR_STRLEN + 32], otext[POLICY_ADDR_STRLEN + 32];
+	const struct policy_entry *chain[POLICY_PORT_RULES_MAX + 2];
+	int r = 0;
+	for (size_t i = 0; i < m->nrules; i++) {
+		const struct policy_entry *e = &m->rules[i];
+		if (e->proto == 0 && e->sport == 0 && e->dport == 0)
+			continue;
+		const struct policy_entry *host;
+		size_t n = lpm_host_rules(m->lpm, e->family, e->addr, e->len, &host, chain, POLICY_PORT_RULES_MAX + 1);
+		policy_model_group_path(m, (enum policy_group)e->group, path, sizeof(path));
+		model_entry_text(e, text, sizeof(text));
+		if (n > POLICY_PORT_RULES_MAX) {
+			policy_diags_add(d, POLICY_ERROR, path, e->line, 0,
+					 "'%s': more than %u rules with a protocol or ports cover its hosts (one tunnel carries at most %u; merge them or make the whole host one group)",
+					 text, POLICY_PORT_RULES_MAX, POLICY_PORT_RULES_MAX);
+			r = -1;
+			continue;
+		}
+		if (host != NULL)
+			chain[n++] = host;
+		for (size_t j = 0; j < n && policy_group_encrypts(e->group); j++) {
+			const struct policy_entry *o = chain[j];
+			if (o == e || !policy_group_encrypts(o->group) || o->group == e->group)
+				continue;
+			const char *why = model_ride_conflict(&m->cfg->groups[e->group], &m->cfg->groups[o->group]);
+			if (why == NULL)
+				continue;
+			policy_model_group_path(m, (enum policy_group)o->group, other, sizeof(other));
+			model_entry_text(o, otext, sizeof(otext));
+			policy_diags_add(d, POLICY_ERROR, path, e->line, 0,
+					 "'%s' (%s) and '%s' at %s:%u (%s) cover the same hosts and their traffic shares one tunnel, but %s: give both groups the same mode and a common method in auth, or move one of the lines",
+					 text, policy_group_name((enum policy_group)e->group), otext, other, o->line,
+					 policy_group_name((enum policy_group)o->group), why);
+			r = -1;
+		}
+	}
+	return r;
+}
+
 static int model_set_own(struct policy_model *m, const struct policy_addr *own, size_t nown)
 {
 	if (!m->cfg->addresses_auto) {
@@ -148,6 +204,8 @@ int model_build_in(struct policy_config *cfg, struct policy_entries *entries, co
 	if ((m->lpm = lpm_build(m->rules, m->nrules)) == NULL ||
 	    plan_build(m->rules, m->nrules, m->lpm, m->own, m->nown, &m->plan) != 0)
 		goto oom;
+	if (model_check_port_rules(m, diags) != 0)
+		goto out;
 	*out = m;
 	m = NULL;
 	r = 0;
@@ -197,6 +255,43 @@ void policy_model_lookup(const struct policy_model *m, const struct policy_addr 
 	out->group = e->group;
 	out->entry = *e;
 	out->conf = &m->cfg->groups[e->group];
+}
+
+bool policy_group_encrypts(uint8_t g)
+{
+	return g == POLICY_GROUP_PRIVATE || g == POLICY_GROUP_PRIVATE_OR_CLEAR || g == POLICY_GROUP_CLEAR_OR_PRIVATE;
+}
+
+static void model_match_of(const struct policy_model *m, const struct policy_entry *e, struct policy_match *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->group = POLICY_GROUP_NONE;
+	if (e == NULL)
+		return;
+	out->group = e->group;
+	out->entry = *e;
+	out->conf = &m->cfg->groups[e->group];
+}
+
+void policy_model_host_rules(const struct policy_model *m, const struct policy_addr *addr,
+			     struct policy_host_rules *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->host.group = POLICY_GROUP_NONE;
+	for (size_t i = 0; i < m->nown; i++) {
+		if (policy_addr_equal(&m->own[i], addr)) {
+			out->own_address = true;
+			out->host.own_address = true;
+			return;
+		}
+	}
+	const struct policy_entry *host, *port[POLICY_PORT_RULES_MAX];
+	size_t n = lpm_host_rules(m->lpm, addr->family, addr->bytes, policy_addr_maxlen(addr->family), &host, port,
+				  POLICY_PORT_RULES_MAX);
+	model_match_of(m, host, &out->host);
+	out->nport = (unsigned)(n < POLICY_PORT_RULES_MAX ? n : POLICY_PORT_RULES_MAX);
+	for (unsigned i = 0; i < out->nport; i++)
+		model_match_of(m, port[i], &out->port[i]);
 }
 
 const struct policy_config *policy_model_config(const struct policy_model *m)

@@ -35,12 +35,11 @@ void policy_plan_entry_of(const struct policy_entry *r, struct policy_plan_entry
 	p->line = r->line;
 	switch (r->group) {
 	case POLICY_GROUP_PRIVATE:
-		/* Both ways: outbound trapped, inbound cleartext dropped. Only for
-		 * lines without a protocol: a peer's tunnel policies are host-wide
-		 * (/32, /128, any protocol) and must beat the drop, and a line
-		 * naming a protocol on a host would outrank them (docs/policy.md). */
+		/* Both ways: outbound trapped, inbound cleartext dropped. A peer's
+		 * tunnel carries each of its port rules as a policy of its own,
+		 * host to host, which beats this drop (docs/kernel-ownership.md). */
 		p->action = POLICY_ACTION_TRAP;
-		p->dirs = POLICY_DIR_OUT | (r->proto == 0 ? POLICY_DIR_IN : 0);
+		p->dirs = POLICY_DIR_OUT | POLICY_DIR_IN;
 		break;
 	case POLICY_GROUP_PRIVATE_OR_CLEAR:
 		p->action = POLICY_ACTION_TRAP;

@@ -30,6 +30,25 @@ static int get(const struct kernel_addr *l, const struct kernel_addr *p, struct 
 	return kernel_policy_get(k, &sel, KERNEL_DIR_OUT, out, NULL);
 }
 
+static struct peer_ports host_only(enum peer_action a)
+{
+	struct peer_ports pp;
+	memset(&pp, 0, sizeof(pp));
+	pp.host = true;
+	pp.host_action = a;
+	return pp;
+}
+
+static int get_port(const struct kernel_addr *l, const struct kernel_addr *p, uint8_t proto, uint16_t dport,
+		    struct kernel_policy *out)
+{
+	struct kernel_selector sel;
+	kernel_selector_host(l, p, &sel);
+	sel.proto = proto;
+	sel.dport = dport;
+	return kernel_policy_get(k, &sel, KERNEL_DIR_OUT, out, NULL);
+}
+
 static void count_each(void *ctx, const struct shunt_info *s)
 {
 	assert_string_equal(s->reason, "no IKE daemon: ICMP port unreachable");
@@ -53,7 +72,8 @@ static void test_failure_shunt(void **state)
 	assert_int_equal(shunt_table_new(&loop, k, on_expired, NULL, &t), 0);
 	struct kernel_addr l = addr("192.0.2.1"), p = addr("192.0.2.3");
 	struct kernel_error err;
-	assert_int_equal(shunt_install(t, &l, &p, SHUNT_FAILURE, SHUNT_PASS, "private-or-clear",
+	struct peer_ports pass = host_only(PEER_PASS), drop = host_only(PEER_DROP);
+	assert_int_equal(shunt_install(t, &l, &p, SHUNT_FAILURE, &pass, 0, "private-or-clear",
 				       "no IKE daemon: ICMP port unreachable", 900000, &err), 0);
 	struct kernel_policy got;
 	assert_int_equal(get(&l, &p, &got), 0);
@@ -64,8 +84,8 @@ static void test_failure_shunt(void **state)
 	assert_int_equal(seen, 1);
 	assert_int_equal(shunt_table_count(t), 1);
 	/* Replace with a short-lived drop: same entry, new kernel action. */
-	assert_int_equal(shunt_install(t, &l, &p, SHUNT_FAILURE, SHUNT_DROP, "private", "AUTHENTICATION_FAILED", 200,
-				       &err), 0);
+	assert_int_equal(shunt_install(t, &l, &p, SHUNT_FAILURE, &drop, 0, "private", "AUTHENTICATION_FAILED",
+				       200, &err), 0);
 	assert_int_equal(shunt_table_count(t), 1);
 	assert_int_equal(get(&l, &p, &got), 0);
 	assert_int_equal(got.kind, KERNEL_POLICY_DROP);
@@ -90,7 +110,9 @@ static void test_negotiation_hold(void **state)
 	assert_int_equal(shunt_table_new(&loop, k, NULL, NULL, &t), 0);
 	struct kernel_addr l = addr("2001:db8::1"), p = addr("2001:db8::2");
 	struct kernel_error err;
-	assert_int_equal(shunt_install(t, &l, &p, SHUNT_NEGOTIATION, SHUNT_HOLD, "private", "negotiating", 0, &err), 0);
+	struct peer_ports hold = host_only(PEER_TRAP), pass = host_only(PEER_PASS), none;
+	memset(&none, 0, sizeof(none));
+	assert_int_equal(shunt_install(t, &l, &p, SHUNT_NEGOTIATION, &hold, 0, "private", "negotiating", 0, &err), 0);
 	struct kernel_policy got;
 	assert_int_equal(get(&l, &p, &got), 0);
 	assert_int_equal(got.kind, KERNEL_POLICY_TRAP);
@@ -100,7 +122,51 @@ static void test_negotiation_hold(void **state)
 	assert_int_equal(get(&l, &p, &got), -ENOENT);
 	assert_int_equal(shunt_remove(t, &l, &p, SHUNT_NEGOTIATION), -ENOENT);
 	struct kernel_addr v4 = addr("192.0.2.1");
-	assert_int_not_equal(shunt_install(t, &v4, &p, SHUNT_FAILURE, SHUNT_PASS, "x", "y", 0, &err), 0);
+	assert_int_not_equal(shunt_install(t, &v4, &p, SHUNT_FAILURE, &pass, 0, "x", "y", 0, &err), 0);
+	/* Nothing to install: said, and nothing listed. */
+	assert_int_equal(shunt_install(t, &l, &p, SHUNT_FAILURE, &none, 0, "x", "y", 0, &err), -ENOENT);
+	assert_int_equal(shunt_table_count(t), 0);
+	shunt_table_free(t);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_loop_close(&loop);
+}
+
+/* A port rule that beats the host's rule gets a host policy of its own,
+ * above the host-wide one; a replacement without it removes it. */
+static void test_port_rules(void **state)
+{
+	(void)state;
+	uv_loop_t loop;
+	uv_loop_init(&loop);
+	struct shunt_table *t;
+	assert_int_equal(shunt_table_new(&loop, k, NULL, NULL, &t), 0);
+	struct kernel_addr l = addr("192.0.2.1"), p = addr("192.0.2.3");
+	struct kernel_error err;
+	struct peer_ports pp = host_only(PEER_PASS);
+	pp.n = 1;
+	pp.v[0].proto = 6;
+	pp.v[0].rport = 5555;
+	pp.v[0].action = PEER_DROP;
+	assert_int_equal(shunt_install(t, &l, &p, SHUNT_FAILURE, &pp, 7, "private-or-clear", "refused", 0, &err), 0);
+	struct kernel_policy got;
+	assert_int_equal(get(&l, &p, &got), 0);
+	assert_int_equal(got.kind, KERNEL_POLICY_PASS);
+	assert_int_equal(get_port(&l, &p, 6, 5555, &got), 0);
+	assert_int_equal(got.kind, KERNEL_POLICY_DROP);
+	assert_int_equal(got.priority, 2000000); /* host, protocol and port: above the host's 2000012 */
+	struct peer_ports pass = host_only(PEER_PASS);
+	assert_int_equal(shunt_install(t, &l, &p, SHUNT_FAILURE, &pass, 8, "private-or-clear", "refused", 0, &err), 0);
+	assert_int_equal(get_port(&l, &p, 6, 5555, &got), -ENOENT);
+	assert_int_equal(get(&l, &p, &got), 0);
+	/* Only port rules (the host's rule is clear): no host-wide policy. */
+	pp.host = false;
+	pp.v[0].action = PEER_PASS;
+	assert_int_equal(shunt_install(t, &l, &p, SHUNT_FAILURE, &pp, 9, "private", "refused", 0, &err), 0);
+	assert_int_equal(get(&l, &p, &got), -ENOENT);
+	assert_int_equal(get_port(&l, &p, 6, 5555, &got), 0);
+	assert_int_equal(got.kind, KERNEL_POLICY_PASS);
+	assert_int_equal(shunt_remove(t, &l, &p, SHUNT_FAILURE), 0);
+	assert_int_equal(get_port(&l, &p, 6, 5555, &got), -ENOENT);
 	shunt_table_free(t);
 	uv_run(&loop, UV_RUN_DEFAULT);
 	uv_loop_close(&loop);
@@ -109,8 +175,16 @@ static void test_negotiation_hold(void **state)
 static void test_format(void **state)
 {
 	(void)state;
-	struct shunt_info s = { addr("192.0.2.1"), addr("192.0.2.3"), SHUNT_FAILURE, SHUNT_PASS, "private-or-clear",
-				"no IKE daemon: ICMP port unreachable", 1000000 + 898000 };
+	struct shunt_info s;
+	memset(&s, 0, sizeof(s));
+	s.local = addr("192.0.2.1");
+	s.peer = addr("192.0.2.3");
+	s.kind = SHUNT_FAILURE;
+	s.action = SHUNT_PASS;
+	s.host = true;
+	s.group = "private-or-clear";
+	s.reason = "no IKE daemon: ICMP port unreachable";
+	s.expires_ms = 1000000 + 898000;
 	char line[256];
 	shunt_format(&s, 1000000, line, sizeof(line));
 	assert_string_equal(line, "192.0.2.1/32 -0-> 192.0.2.3/32 => %pass    oe-failing "
@@ -121,6 +195,9 @@ static void test_format(void **state)
 	s.expires_ms = 0;
 	shunt_format(&s, 5, line, sizeof(line));
 	assert_string_equal(line, "192.0.2.1/32 -0-> 192.0.2.3/32 => %hold    oe-negotiating (negotiating)");
+	s.nports = 2;
+	shunt_format(&s, 5, line, sizeof(line));
+	assert_string_equal(line, "192.0.2.1/32 -0-> 192.0.2.3/32 => %hold    oe-negotiating (negotiating, +2 port rules)");
 }
 
 int main(void)
@@ -135,6 +212,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_failure_shunt),
 		cmocka_unit_test(test_negotiation_hold),
+		cmocka_unit_test(test_port_rules),
 		cmocka_unit_test(test_format),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);

@@ -73,10 +73,10 @@ static void test_plan_entries(void **state)
 			assert_int_equal(e->priority, 2000271);
 			seen |= 1;
 		} else if (strcmp(buf, "10.1.9.9/32") == 0) {
-			/* a private line naming a protocol: no inbound drop, it
-			 * would outrank the host's tunnel (priority 2000003) */
+			/* a private line naming a protocol: both ways too (a
+			 * tunnel carries it as a host policy of its own) */
 			assert_int_equal(e->action, POLICY_ACTION_TRAP);
-			assert_int_equal(e->dirs, POLICY_DIR_OUT);
+			assert_int_equal(e->dirs, POLICY_DIR_OUT | POLICY_DIR_IN);
 			seen |= 128;
 		} else if (strcmp(buf, "10.7.0.0/16") == 0) {
 			/* private-or-clear: trapped out, inbound cleartext allowed (its fallback) */

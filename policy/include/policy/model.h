@@ -40,6 +40,25 @@ void policy_model_free(struct policy_model *m);
 void policy_model_lookup(const struct policy_model *m, const struct policy_addr *addr,
 			 uint8_t proto, uint16_t lport, uint16_t rport, struct policy_match *out);
 
+/* Every rule that decides some traffic to one host: the rule for all of
+ * it (host; group POLICY_GROUP_NONE when none) and the rules naming a
+ * protocol or port that beat it for this host (port[], most specific
+ * first). A host's tunnel and shunts carry the port rules as policies of
+ * their own (docs/kernel-ownership.md). The model refuses a configuration
+ * where more than POLICY_PORT_RULES_MAX apply to one host. */
+#define POLICY_PORT_RULES_MAX 8
+struct policy_host_rules {
+	bool own_address;
+	struct policy_match host;
+	unsigned nport;
+	struct policy_match port[POLICY_PORT_RULES_MAX];
+};
+void policy_model_host_rules(const struct policy_model *m, const struct policy_addr *addr,
+			     struct policy_host_rules *out);
+/* Whether traffic of group g can ride a tunnel (private, private-or-clear,
+ * clear-or-private). */
+bool policy_group_encrypts(uint8_t g);
+
 /* Borrowed views, valid while the model lives. */
 const struct policy_config *policy_model_config(const struct policy_model *m);
 const struct policy_plan *policy_model_plan(const struct policy_model *m);
