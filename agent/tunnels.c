@@ -13,13 +13,13 @@
 
 struct tunnel {
 	struct tunnel_info info;
-	struct kernel_policy pol[3 * (1 + POLICY_PORT_RULES_MAX)]; /* out, in, fwd (tunnel mode), per rule */
-	size_t npol;
 	/* Idle teardown (tunnel_idle_collect): both SAs' byte total at the
 	 * last scan, and when it last changed; unknown until the first scan. */
 	uint64_t bytes_seen, active_ms;
 	bool active_known;
 	struct tunnel *next;
+	size_t npol;
+	struct kernel_policy pol[]; /* out, in, fwd (tunnel mode), per rule: as many as it has */
 };
 
 struct tunnel_table {
@@ -188,7 +188,9 @@ static int tunnel_kernel(struct tunnel_table *t, struct tunnel *x, const struct 
 int tunnel_install(struct tunnel_table *t, const struct ike_child_info *c, const struct tunnel_label *label,
 		   const struct kernel_policy *holding, size_t nholding, char *why, size_t whylen)
 {
-	struct tunnel *x = calloc(1, sizeof(*x));
+	const struct peer_ports *pp = label->ports;
+	size_t rules = (pp == NULL || pp->host ? 1 : 0) + (pp != NULL ? pp->n : 0);
+	struct tunnel *x = calloc(1, sizeof(*x) + rules * (c->transport ? 2 : 3) * sizeof(x->pol[0]));
 	if (x == NULL) {
 		snprintf(why, whylen, "out of memory");
 		return -ENOMEM;
@@ -207,7 +209,6 @@ int tunnel_install(struct tunnel_table *t, const struct ike_child_info *c, const
 		x->active_ms = sibling->active_ms;
 		x->active_known = true;
 	}
-	const struct peer_ports *pp = label->ports;
 	if (pp == NULL || pp->host)
 		tunnel_policies_of(x, c, NULL);
 	for (unsigned i = 0; pp != NULL && i < pp->n; i++)
