@@ -39,13 +39,10 @@ int peer_conf_group_ok(const struct policy_match *mt, bool initiator, const char
 		snprintf(why, whylen, "%s is one of our own addresses", peer);
 		return -1;
 	}
-	switch (mt->group) {
-	case POLICY_GROUP_PRIVATE:
-	case POLICY_GROUP_PRIVATE_OR_CLEAR:
+	if (policy_group_negotiates(mt->group, initiator))
 		return 0;
+	switch (mt->group) {
 	case POLICY_GROUP_CLEAR_OR_PRIVATE:
-		if (!initiator)
-			return 0;
 		snprintf(why, whylen, "%s is in clear-or-private, which only answers and never initiates", peer);
 		return -1;
 	case POLICY_GROUP_CLEAR:

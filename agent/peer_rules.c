@@ -4,21 +4,16 @@
 #include <string.h>
 
 #include "peer_conf.h"
-
-static bool peer_rules_negotiates(const struct policy_match *m, bool initiator)
-{
-	return m->group == POLICY_GROUP_PRIVATE || m->group == POLICY_GROUP_PRIVATE_OR_CLEAR ||
-	       (m->group == POLICY_GROUP_CLEAR_OR_PRIVATE && !initiator);
-}
+#include "policy/plan.h"
 
 const struct policy_match *peer_rules_lead(const struct policy_host_rules *hr, bool initiator)
 {
 	if (hr->own_address)
 		return NULL;
-	if (peer_rules_negotiates(&hr->host, initiator))
+	if (policy_group_negotiates(hr->host.group, initiator))
 		return &hr->host;
 	for (unsigned i = 0; i < hr->nport; i++)
-		if (peer_rules_negotiates(&hr->port[i], initiator))
+		if (policy_group_negotiates(hr->port[i].group, initiator))
 			return &hr->port[i];
 	return NULL;
 }
@@ -54,11 +49,10 @@ static enum peer_action peer_rules_shunt(uint8_t shunt)
 /* What the rule's own (group) policy does. */
 static enum peer_action peer_rules_plain(const struct policy_match *m)
 {
-	switch (m->group) {
-	case POLICY_GROUP_PRIVATE:
-	case POLICY_GROUP_PRIVATE_OR_CLEAR:
+	switch (policy_group_action(m->group)) {
+	case POLICY_ACTION_TRAP:
 		return PEER_TRAP;
-	case POLICY_GROUP_BLOCK:
+	case POLICY_ACTION_DROP:
 		return PEER_DROP;
 	default:
 		return PEER_PASS;

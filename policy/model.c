@@ -262,6 +262,12 @@ bool policy_group_encrypts(uint8_t g)
 	return g == POLICY_GROUP_PRIVATE || g == POLICY_GROUP_PRIVATE_OR_CLEAR || g == POLICY_GROUP_CLEAR_OR_PRIVATE;
 }
 
+bool policy_group_negotiates(uint8_t g, bool initiator)
+{
+	return g == POLICY_GROUP_PRIVATE || g == POLICY_GROUP_PRIVATE_OR_CLEAR ||
+	       (g == POLICY_GROUP_CLEAR_OR_PRIVATE && !initiator);
+}
+
 static void model_match_of(const struct policy_model *m, const struct policy_entry *e, struct policy_match *out)
 {
 	memset(out, 0, sizeof(*out));

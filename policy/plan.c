@@ -22,6 +22,19 @@ const char *policy_action_name(enum policy_action a)
 	return "?";
 }
 
+enum policy_action policy_group_action(uint8_t g)
+{
+	switch (g) {
+	case POLICY_GROUP_PRIVATE:
+	case POLICY_GROUP_PRIVATE_OR_CLEAR:
+		return POLICY_ACTION_TRAP;
+	case POLICY_GROUP_BLOCK:
+		return POLICY_ACTION_DROP;
+	default:
+		return POLICY_ACTION_PASS;
+	}
+}
+
 void policy_plan_entry_of(const struct policy_entry *r, struct policy_plan_entry *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -33,27 +46,12 @@ void policy_plan_entry_of(const struct policy_entry *r, struct policy_plan_entry
 	p->sel.rport = r->dport;
 	p->group = r->group;
 	p->line = r->line;
-	switch (r->group) {
-	case POLICY_GROUP_PRIVATE:
-		/* Both ways: outbound trapped, inbound cleartext dropped. A peer's
-		 * tunnel carries each of its port rules as a policy of its own,
-		 * host to host, which beats this drop (docs/kernel-ownership.md). */
-		p->action = POLICY_ACTION_TRAP;
-		p->dirs = POLICY_DIR_OUT | POLICY_DIR_IN;
-		break;
-	case POLICY_GROUP_PRIVATE_OR_CLEAR:
-		p->action = POLICY_ACTION_TRAP;
-		p->dirs = POLICY_DIR_OUT;
-		break;
-	case POLICY_GROUP_BLOCK:
-		p->action = POLICY_ACTION_DROP;
-		p->dirs = POLICY_DIR_OUT | POLICY_DIR_IN;
-		break;
-	default:
-		p->action = POLICY_ACTION_PASS;
-		p->dirs = POLICY_DIR_OUT | POLICY_DIR_IN;
-		break;
-	}
+	p->action = policy_group_action(r->group);
+	/* Both ways but private-or-clear's trap, outbound only: a private
+	 * peer's inbound cleartext is dropped (its tunnel carries each of its
+	 * port rules as a host policy of its own that beats this drop,
+	 * docs/kernel-ownership.md); private-or-clear's peer may still be clear. */
+	p->dirs = r->group == POLICY_GROUP_PRIVATE_OR_CLEAR ? POLICY_DIR_OUT : POLICY_DIR_OUT | POLICY_DIR_IN;
 	p->priority = policy_priority(&p->sel, POLICY_KIND_GROUP);
 }
 

@@ -58,6 +58,9 @@ void policy_model_host_rules(const struct policy_model *m, const struct policy_a
 /* Whether traffic of group g can ride a tunnel (private, private-or-clear,
  * clear-or-private). */
 bool policy_group_encrypts(uint8_t g);
+/* Whether group g negotiates with a peer, we as initiator or responder
+ * (clear-or-private only answers). */
+bool policy_group_negotiates(uint8_t g, bool initiator);
 
 /* Borrowed views, valid while the model lives. */
 const struct policy_config *policy_model_config(const struct policy_model *m);

@@ -20,6 +20,9 @@ enum policy_kind {
 	POLICY_KIND_GROUP = 3,
 };
 
+/* What group g's own (group-rank) policy does with its traffic. */
+enum policy_action policy_group_action(uint8_t g);
+
 /* The remote side of a selector; the local side is always "any". */
 struct policy_selector {
 	struct policy_prefix remote;  /* destination for outbound, source for inbound */
