@@ -259,10 +259,13 @@ static const char *xt_kind_name(enum kernel_policy_kind kind)
 
 static int xt_print_policy(const struct kernel_policy *p, void *ctx)
 {
-	char s[64], d[64];
+	char s[64], d[64], ports[40] = "";
 	(void)ctx;
-	printf("%s/%u -> %s/%u proto=%u dir=%s %s priority=%u%s reqid=%#x\n", kernel_addr_format(&p->sel.src, s, 64),
-	       p->sel.src_plen, kernel_addr_format(&p->sel.dst, d, 64), p->sel.dst_plen, p->sel.proto,
+	/* Ports only where a port rule set them: older output stays as it was. */
+	if (p->sel.sport != 0 || p->sel.dport != 0)
+		snprintf(ports, sizeof(ports), " sport=%u dport=%u", p->sel.sport, p->sel.dport);
+	printf("%s/%u -> %s/%u proto=%u%s dir=%s %s priority=%u%s reqid=%#x\n", kernel_addr_format(&p->sel.src, s, 64),
+	       p->sel.src_plen, kernel_addr_format(&p->sel.dst, d, 64), p->sel.dst_plen, p->sel.proto, ports,
 	       kernel_dir_name(p->dir), xt_kind_name(p->kind), p->priority,
 	       kernel_priority_is_ours(p->priority) ? " (swanmesh)" : "", p->reqid);
 	return 0;
