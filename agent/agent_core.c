@@ -143,6 +143,8 @@ static void agent_core_on_acquire(struct agent_core *c, const struct kernel_acqu
 	kernel_addr_format(&a->sel.src, src, sizeof(src));
 	log_debug("%s (%s): trapped a packet from %s (protocol %u), negotiating", text,
 		  policy_group_name((enum policy_group)m.group), src, a->sel.proto);
+	if (!ike_bridge_acquire_admit(c->ike, &a->sel.dst))
+		return;
 	agent_core_negotiation_shunt(c, a, &hr, text);
 	ike_bridge_acquire(c->ike, &a->sel.src, &a->sel.dst, &a->policy);
 }

@@ -142,6 +142,8 @@ void ctl_ike_status_text(struct agent_core *core, struct ctl_reply *r)
 			 e->established, e->failed, e->rx, e->tx, e->retransmits,
 			 e->dropped_malformed + e->dropped_unknown_spi + e->dropped_auth, e->dropped_malformed,
 			 e->dropped_unknown_spi, e->dropped_auth, e->cookies_sent, e->half_open);
+	ctl_reply_printf(r, "Initiations: %u under way, %u queued, %lu trapped peers turned away (queue full)\n",
+			 c.initiating, c.queued, c.acquires_turned_away);
 }
 
 static void ctl_ike_counter(struct json_writer *w, const char *key, unsigned long v)
@@ -175,5 +177,8 @@ void ctl_ike_status_json(struct agent_core *core, struct json_writer *w)
 	ctl_ike_counter(w, "dropped_auth", e->dropped_auth);
 	ctl_ike_counter(w, "cookies_sent", e->cookies_sent);
 	ctl_ike_counter(w, "half_open", e->half_open);
+	ctl_ike_counter(w, "initiating", c.initiating);
+	ctl_ike_counter(w, "initiation_queued", c.queued);
+	ctl_ike_counter(w, "acquires_turned_away", c.acquires_turned_away);
 	jw_object_end(w);
 }

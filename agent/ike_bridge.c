@@ -136,7 +136,7 @@ static void ike_bridge_free(struct ike_bridge *b)
 	ike_timers_free(b->timers);
 	ike_timers_free(b->later);
 	tunnel_table_free(b->tunnels);
-	ike_bridge_pending_free_all(b);
+	pending_peers_free(b->pending);
 	free(b);
 }
 
@@ -153,6 +153,7 @@ int ike_bridge_new(uv_loop_t *loop, struct kernel *k, struct shunt_table *shunts
 	b->k = k;
 	b->shunts = shunts;
 	b->model = model;
+	log_ratelimit_init(&b->turned_away_log, 10000);
 	struct ike_env env;
 	struct ike_engine_conf conf;
 	memset(&conf, 0, sizeof(conf));
@@ -168,6 +169,8 @@ int ike_bridge_new(uv_loop_t *loop, struct kernel *k, struct shunt_table *shunts
 		r = ike_timers_new(loop, ike_bridge_later_fired, b, &b->later);
 	if (r == 0)
 		r = tunnel_table_new(k, &b->tunnels);
+	if (r == 0 && (b->pending = pending_peers_new()) == NULL)
+		r = -ENOMEM;
 	if (r == 0 && (r = ike_engine_new(&env, &conf, &b->engine)) != 0)
 		snprintf(why, whylen, "cannot create the IKE engine: %s", strerror(-r));
 	else if (r != 0)
@@ -335,6 +338,8 @@ void ike_bridge_set_model(struct ike_bridge *b, const struct policy_model *model
 	ike_bridge_net_sync(b);
 	ike_bridge_regroup(b);
 	ike_bridge_idle_arm(b);
+	/* ike.initiations-max may have grown. */
+	ike_timers_arm(b->later, IKE_BRIDGE_LATER_DRAIN, 0);
 }
 
 void ike_bridge_stop(struct ike_bridge *b)
@@ -362,14 +367,9 @@ int ike_bridge_start(struct ike_bridge *b, const struct kernel_addr *local, cons
 	return r;
 }
 
-void ike_bridge_acquire(struct ike_bridge *b, const struct kernel_addr *local, const struct kernel_addr *peer,
-			const struct kernel_policy *holding)
+void ike_bridge_begin(struct ike_bridge *b, const struct kernel_addr *local, const struct kernel_addr *peer)
 {
 	char why[256];
-	if (ike_bridge_pending_add(b, local, peer, holding) != 0) {
-		ike_bridge_fail_peer(b, local, peer, "out of memory");
-		return;
-	}
 	/* A refusal or an immediate failure may already have been reported
 	 * through ike_failed (which consumed the pending record). */
 	if (ike_bridge_start(b, local, peer, why, sizeof(why)) != 0) {
@@ -378,6 +378,57 @@ void ike_bridge_acquire(struct ike_bridge *b, const struct kernel_addr *local, c
 		return;
 	}
 	ike_bridge_retry_check(b, peer);
+}
+
+/* Whether all ike.initiations-max slots are taken. */
+static bool ike_bridge_slots_full(struct ike_bridge *b)
+{
+	unsigned max = policy_model_config(b->model)->initiations_max;
+	return max != 0 && pending_peers_negotiating(b->pending) >= max;
+}
+
+bool ike_bridge_acquire_admit(struct ike_bridge *b, const struct kernel_addr *peer)
+{
+	if (pending_peers_get(b->pending, peer) != NULL || !ike_bridge_slots_full(b) ||
+	    pending_peers_queued(b->pending) < policy_model_config(b->model)->initiation_queue_max)
+		return true;
+	b->acquires_turned_away++;
+	uint32_t suppressed = 0;
+	if (log_ratelimit_allow(&b->turned_away_log, 0, uv_now(b->loop), &suppressed)) {
+		char text[64];
+		kernel_addr_format(peer, text, sizeof(text));
+		log_warn("%s: trapped, but %u negotiations run and %u trapped peers wait (ike.initiations-max, "
+			 "ike.initiation-queue-max): not negotiated now, its packets stay held until the kernel asks "
+			 "again (%u more since the last such line)",
+			 text, pending_peers_negotiating(b->pending), pending_peers_queued(b->pending), suppressed);
+	}
+	return false;
+}
+
+void ike_bridge_acquire(struct ike_bridge *b, const struct kernel_addr *local, const struct kernel_addr *peer,
+			const struct kernel_policy *holding)
+{
+	struct pending_peer *p = pending_peers_get(b->pending, peer);
+	if (p == NULL) {
+		bool wait = ike_bridge_slots_full(b);
+		if (pending_peers_add(b->pending, local, peer, wait, &p) != 0) {
+			ike_bridge_fail_peer(b, local, peer, "out of memory");
+			return;
+		}
+		if (wait) {
+			char text[64];
+			kernel_addr_format(peer, text, sizeof(text));
+			log_debug("%s: %u negotiations run (ike.initiations-max): queued, %u waiting", text,
+				  pending_peers_negotiating(b->pending), pending_peers_queued(b->pending));
+		}
+	}
+	p->local = *local;
+	if (holding != NULL) {
+		p->holding = *holding;
+		p->has_holding = true;
+	}
+	if (!p->queued)
+		ike_bridge_begin(b, local, peer);
 }
 
 int ike_bridge_up(struct ike_bridge *b, const struct kernel_addr *peer, char *why, size_t whylen)
@@ -419,6 +470,9 @@ void ike_bridge_counts(struct ike_bridge *b, struct ike_bridge_counts *out)
 	ike_engine_counters(b->engine, &out->engine);
 	out->child_sas = tunnel_table_count(b->tunnels);
 	out->sockets = b->nsocks;
+	out->initiating = pending_peers_negotiating(b->pending);
+	out->queued = pending_peers_queued(b->pending);
+	out->acquires_turned_away = b->acquires_turned_away;
 }
 
 struct ike_bridge_each {

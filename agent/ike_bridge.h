@@ -32,10 +32,17 @@ void ike_bridge_set_model(struct ike_bridge *b, const struct policy_model *model
 /* Tells every peer (Delete), removes every tunnel, frees b. */
 void ike_bridge_stop(struct ike_bridge *b);
 
-/* A trapped packet local -> peer: negotiate now. holding is the policy
- * that holds the packet (copied; NULL: none): it is released when the
- * tunnel stands or the failure shunt is in place. The caller has put the
- * negotiation shunt in place. */
+/* Whether a trapped packet to peer can be taken now (the caller then puts
+ * the negotiation shunt in place and calls ike_bridge_acquire): false when
+ * ike.initiations-max negotiations run and ike.initiation-queue-max peers
+ * wait already (counted, logged at most every 10 s); its packets stay held
+ * by the trap until the kernel asks again. */
+bool ike_bridge_acquire_admit(struct ike_bridge *b, const struct kernel_addr *peer);
+/* A trapped packet local -> peer: negotiate now, or once one of the
+ * ike.initiations-max slots is free (queued in arrival order). holding is
+ * the policy that holds the packet (copied; NULL: none): it is released
+ * when the tunnel stands or the failure shunt is in place. The caller has
+ * put the negotiation shunt in place. */
 void ike_bridge_acquire(struct ike_bridge *b, const struct kernel_addr *local, const struct kernel_addr *peer,
 			const struct kernel_policy *holding);
 /* `swanmesh up`: 0, or -1 with why (refused or no local address). */
@@ -48,6 +55,8 @@ bool ike_bridge_has_tunnel(struct ike_bridge *b, const struct kernel_addr *peer)
 
 struct ike_bridge_counts {
 	unsigned ike_sas, ike_established, child_sas, sockets;
+	unsigned initiating, queued;            /* trapped peers: negotiating, waiting for a slot */
+	unsigned long acquires_turned_away;     /* queue full */
 	struct ike_counters engine;
 };
 void ike_bridge_counts(struct ike_bridge *b, struct ike_bridge_counts *out);

@@ -13,71 +13,26 @@
 #include "peer_rules.h"
 #include "plan_kernel.h"
 
-static struct ike_bridge_pending **ike_bridge_pending_find(struct ike_bridge *b, const struct kernel_addr *peer)
-{
-	for (struct ike_bridge_pending **p = &b->pending; *p != NULL; p = &(*p)->next)
-		if (addr_conv_kernel_equal(&(*p)->peer, peer))
-			return p;
-	return NULL;
-}
-
-int ike_bridge_pending_add(struct ike_bridge *b, const struct kernel_addr *local, const struct kernel_addr *peer,
-			   const struct kernel_policy *holding)
-{
-	struct ike_bridge_pending **link = ike_bridge_pending_find(b, peer);
-	struct ike_bridge_pending *p = link ? *link : calloc(1, sizeof(*p));
-	if (p == NULL)
-		return -ENOMEM;
-	p->local = *local;
-	p->peer = *peer;
-	if (holding != NULL) {
-		p->holding = *holding;
-		p->has_holding = true;
-	}
-	if (link == NULL) {
-		p->next = b->pending;
-		b->pending = p;
-	}
-	return 0;
-}
-
-/* Takes peer's record out of the list: the caller frees it (NULL: none). */
-static struct ike_bridge_pending *ike_bridge_pending_take(struct ike_bridge *b, const struct kernel_addr *peer)
-{
-	struct ike_bridge_pending **link = ike_bridge_pending_find(b, peer);
-	if (link == NULL)
-		return NULL;
-	struct ike_bridge_pending *p = *link;
-	*link = p->next;
-	return p;
-}
-
 bool ike_bridge_pending_has(struct ike_bridge *b, const struct kernel_addr *peer)
 {
-	return ike_bridge_pending_find(b, peer) != NULL;
+	return pending_peers_get(b->pending, peer) != NULL;
 }
 
-struct ike_bridge_pending *ike_bridge_pending_get(struct ike_bridge *b, const struct kernel_addr *peer)
+struct pending_peer *ike_bridge_pending_take(struct ike_bridge *b, const struct kernel_addr *peer)
 {
-	struct ike_bridge_pending **link = ike_bridge_pending_find(b, peer);
-	return link ? *link : NULL;
+	struct pending_peer *p = pending_peers_take(b->pending, peer);
+	/* Not at once: this may run inside the engine's callbacks. */
+	if (p != NULL && !p->queued && pending_peers_queued(b->pending) > 0)
+		ike_timers_arm(b->later, IKE_BRIDGE_LATER_DRAIN, 0);
+	return p;
 }
 
 void ike_bridge_pending_release(struct ike_bridge *b, const struct kernel_addr *peer)
 {
-	struct ike_bridge_pending *p = ike_bridge_pending_take(b, peer);
+	struct pending_peer *p = ike_bridge_pending_take(b, peer);
 	if (p != NULL && p->has_holding)
 		kernel_hold_release(b->k, &p->holding, 1, NULL);
 	free(p);
-}
-
-void ike_bridge_pending_free_all(struct ike_bridge *b)
-{
-	while (b->pending != NULL) {
-		struct ike_bridge_pending *p = b->pending;
-		b->pending = p->next;
-		free(p);
-	}
 }
 
 void ike_bridge_host_rules(const struct policy_model *model, const struct kernel_addr *peer,
@@ -177,7 +132,7 @@ int ike_bridge_child_up(void *ctx, const struct ike_child_info *c)
 			ike_bridge_delete_later(b, &peer, c->ike_serial);
 		return -1;
 	}
-	struct ike_bridge_pending *p = ike_bridge_pending_take(b, &peer);
+	struct pending_peer *p = ike_bridge_pending_take(b, &peer);
 	const struct kernel_policy *holding = p && p->has_holding ? &p->holding : NULL;
 	/* Shunts and the tunnel's policies share their selectors, and XFRM
 	 * keeps one policy per selector and direction whatever the priorities:
@@ -235,7 +190,7 @@ void ike_bridge_fail_peer(struct ike_bridge *b, const struct kernel_addr *local,
 	struct policy_host_rules hr;
 	ike_bridge_host_rules(b->model, peer, &hr);
 	const struct policy_match *m = ike_bridge_lead(&hr);
-	struct ike_bridge_pending *p = ike_bridge_pending_take(b, peer);
+	struct pending_peer *p = ike_bridge_pending_take(b, peer);
 	const struct kernel_addr *src = p ? &p->local : local;
 	const char *group = ike_bridge_group_name(m);
 	const char *auth = m->conf ? peer_conf_auth_name(m->conf) : "none";

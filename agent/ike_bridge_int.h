@@ -5,7 +5,9 @@
 #include "ike_bridge.h"
 #include "ike_socket.h"
 #include "ike_timers.h"
+#include "log.h"
 #include "peer_auth.h"
+#include "pending_peers.h"
 
 #define IKE_BRIDGE_PORT 500
 #define IKE_BRIDGE_NATT_PORT 4500
@@ -25,16 +27,6 @@ struct ike_bridge_out {
 	uint8_t buf[];
 };
 
-/* A trapped peer we negotiate with: the trap holding its packets. */
-struct ike_bridge_pending {
-	struct kernel_addr local, peer;
-	struct kernel_policy holding;
-	bool has_holding;
-	unsigned retries;       /* ike_bridge_retry.c */
-	bool retry_wanted;
-	struct ike_bridge_pending *next;
-};
-
 struct ike_bridge {
 	uv_loop_t *loop;
 	struct kernel *k;
@@ -50,7 +42,9 @@ struct ike_bridge {
 	struct tunnel_table *tunnels;
 	struct ike_bridge_sock *socks;
 	unsigned nsocks;
-	struct ike_bridge_pending *pending;
+	struct pending_peers *pending;  /* trapped peers: negotiating or queued */
+	unsigned long acquires_turned_away;
+	struct log_ratelimit turned_away_log;
 	unsigned corked;                /* depth */
 	struct ike_bridge_out *out_head, **out_tail;
 	/* Peers whose IKE SA goes on the next loop turn (outside the engine's
@@ -97,12 +91,10 @@ const struct policy_match *ike_bridge_lead(const struct policy_host_rules *hr);
 const char *ike_bridge_group_name(const struct policy_match *m);
 void ike_bridge_fail_peer(struct ike_bridge *b, const struct kernel_addr *local, const struct kernel_addr *peer,
 			  const char *why);
-/* Remembers (or refreshes) the trap holding peer's packets. */
-int ike_bridge_pending_add(struct ike_bridge *b, const struct kernel_addr *local, const struct kernel_addr *peer,
-			   const struct kernel_policy *holding);
 bool ike_bridge_pending_has(struct ike_bridge *b, const struct kernel_addr *peer);
-/* Borrowed; NULL when none. */
-struct ike_bridge_pending *ike_bridge_pending_get(struct ike_bridge *b, const struct kernel_addr *peer);
+/* Takes peer's record out (the caller frees it; NULL: none); a negotiation
+ * slot it frees goes to the longest-waiting queued peer on the next turn. */
+struct pending_peer *ike_bridge_pending_take(struct ike_bridge *b, const struct kernel_addr *peer);
 /* Lets peer's held packets go (they meet the tunnel or a shunt) and forgets them. */
 void ike_bridge_pending_release(struct ike_bridge *b, const struct kernel_addr *peer);
 
@@ -114,6 +106,7 @@ void ike_bridge_pending_release(struct ike_bridge *b, const struct kernel_addr *
 #define IKE_BRIDGE_LATER_REAP 0
 #define IKE_BRIDGE_LATER_RETRY 1
 #define IKE_BRIDGE_LATER_IDLE 2
+#define IKE_BRIDGE_LATER_DRAIN 3
 /* The ike_timers callback of b->later. */
 void ike_bridge_later_fired(void *ctx, uint64_t token);
 /* Deletes IKE SA ike_serial with peer on the next loop turn, unless a newer
@@ -123,7 +116,10 @@ void ike_bridge_delete_later(struct ike_bridge *b, const struct kernel_addr *pee
 int ike_bridge_start(struct ike_bridge *b, const struct kernel_addr *local, const struct kernel_addr *peer,
 		     char *why, size_t whylen);
 void ike_bridge_retry_check(struct ike_bridge *b, const struct kernel_addr *peer);
-void ike_bridge_pending_free_all(struct ike_bridge *b);
+/* Starts the negotiation of pending peer (a failure to start is its failure). */
+void ike_bridge_begin(struct ike_bridge *b, const struct kernel_addr *local, const struct kernel_addr *peer);
+/* Queued peers get the slots ike.initiations-max leaves free. */
+void ike_bridge_drain(struct ike_bridge *b);
 
 /* ike_bridge_idle.c: idle teardown on b->later. Arms (or, with no
  * idle-timeout, cancels) the periodic scan for the current model. */

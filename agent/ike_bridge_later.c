@@ -36,9 +36,9 @@ static void ike_bridge_retry_sa(void *ctx, const struct ike_sa_info *sa)
 
 void ike_bridge_retry_check(struct ike_bridge *b, const struct kernel_addr *peer)
 {
-	struct ike_bridge_pending *p = ike_bridge_pending_get(b, peer);
-	if (p == NULL)
-		return; /* already up or failed */
+	struct pending_peer *p = pending_peers_get(b->pending, peer);
+	if (p == NULL || p->queued)
+		return; /* already up or failed, or not started */
 	struct ike_bridge_peer_sas s;
 	memset(&s, 0, sizeof(s));
 	s.peer = *peer;
@@ -61,41 +61,59 @@ void ike_bridge_retry_check(struct ike_bridge *b, const struct kernel_addr *peer
 	ike_timers_arm(b->later, IKE_BRIDGE_LATER_RETRY, IKE_BRIDGE_RETRY_MS);
 }
 
-static void ike_bridge_retry_one(struct ike_bridge *b, struct ike_bridge_pending *p)
+static void ike_bridge_retry_one(struct ike_bridge *b, struct pending_peer *p)
 {
-	char why[256];
 	struct kernel_addr local = p->local, peer = p->peer;
 	if (++p->retries > IKE_BRIDGE_RETRY_MAX) {
 		ike_bridge_fail_peer(b, &local, &peer, "the earlier IKE SA with the peer did not go away");
 		return;
 	}
-	if (ike_bridge_start(b, &local, &peer, why, sizeof(why)) != 0) {
-		if (ike_bridge_pending_has(b, &peer))
-			ike_bridge_fail_peer(b, &local, &peer, why);
+	ike_bridge_begin(b, &local, &peer);
+}
+
+struct ike_bridge_retry_set {
+	struct ike_bridge *b;
+	struct kernel_addr peers[32];
+	unsigned n;
+};
+
+static void ike_bridge_retry_collect(void *ctx, struct pending_peer *p)
+{
+	struct ike_bridge_retry_set *s = ctx;
+	if (!p->retry_wanted)
+		return;
+	if (s->n == 32) {
+		ike_timers_arm(s->b->later, IKE_BRIDGE_LATER_RETRY, IKE_BRIDGE_RETRY_MS); /* the rest next time */
 		return;
 	}
-	ike_bridge_retry_check(b, &peer);
+	s->peers[s->n++] = p->peer;
+	p->retry_wanted = false;
 }
 
 static void ike_bridge_retry_fire(struct ike_bridge *b)
 {
-	/* Peers are collected first: starting one may change the list. */
-	struct kernel_addr peers[32];
-	unsigned n = 0;
-	for (struct ike_bridge_pending *p = b->pending; p != NULL; p = p->next) {
-		if (!p->retry_wanted)
-			continue;
-		if (n == 32) {
-			ike_timers_arm(b->later, IKE_BRIDGE_LATER_RETRY, IKE_BRIDGE_RETRY_MS); /* the rest next time */
-			break;
-		}
-		peers[n++] = p->peer;
-		p->retry_wanted = false;
-	}
-	for (unsigned i = 0; i < n; i++) {
-		struct ike_bridge_pending *p = ike_bridge_pending_get(b, &peers[i]);
+	/* Peers are collected first: starting one may change the table. */
+	struct ike_bridge_retry_set s;
+	s.b = b;
+	s.n = 0;
+	pending_peers_each(b->pending, ike_bridge_retry_collect, &s);
+	for (unsigned i = 0; i < s.n; i++) {
+		struct pending_peer *p = pending_peers_get(b->pending, &s.peers[i]);
 		if (p != NULL)
 			ike_bridge_retry_one(b, p);
+	}
+}
+
+void ike_bridge_drain(struct ike_bridge *b)
+{
+	unsigned max = policy_model_config(b->model)->initiations_max;
+	while (max == 0 || pending_peers_negotiating(b->pending) < max) {
+		struct pending_peer *p = pending_peers_next_queued(b->pending);
+		if (p == NULL)
+			return;
+		/* Copies: a failure to start frees the record. */
+		struct kernel_addr local = p->local, peer = p->peer;
+		ike_bridge_begin(b, &local, &peer);
 	}
 }
 
@@ -132,6 +150,8 @@ void ike_bridge_later_fired(void *ctx, uint64_t token)
 		ike_bridge_retry_fire(b);
 	else if (token == IKE_BRIDGE_LATER_IDLE)
 		ike_bridge_idle_fire(b);
+	else if (token == IKE_BRIDGE_LATER_DRAIN)
+		ike_bridge_drain(b);
 	else
 		ike_bridge_reap(b);
 }

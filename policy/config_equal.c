@@ -45,7 +45,8 @@ bool policy_config_equal(const struct policy_config *a, const struct policy_conf
 	    a->failure_shunt_lifetime_ms != b->failure_shunt_lifetime_ms ||
 	    a->retransmit_timeout_ms != b->retransmit_timeout_ms ||
 	    a->retransmit_tries != b->retransmit_tries || a->event_buffer != b->event_buffer ||
-	    a->cookie_threshold != b->cookie_threshold || a->half_open_max != b->half_open_max)
+	    a->cookie_threshold != b->cookie_threshold || a->half_open_max != b->half_open_max ||
+	    a->initiations_max != b->initiations_max || a->initiation_queue_max != b->initiation_queue_max)
 		return false;
 	if (a->dnssec_enabled != b->dnssec_enabled || a->ntrust_anchors != b->ntrust_anchors ||
 	    !eq_mem(a->resolvers, a->nresolvers, b->resolvers, b->nresolvers, sizeof(*a->resolvers)))

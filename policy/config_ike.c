@@ -145,6 +145,16 @@ static void ike_half_open_max(struct cfg_ctx *c, yaml_node_t *v)
 	ike_count(c, v, "ike.half-open-max", 1000000, &c->cfg->half_open_max);
 }
 
+static void ike_initiations_max(struct cfg_ctx *c, yaml_node_t *v)
+{
+	ike_count(c, v, "ike.initiations-max", 1000000, &c->cfg->initiations_max);
+}
+
+static void ike_initiation_queue_max(struct cfg_ctx *c, yaml_node_t *v)
+{
+	ike_count(c, v, "ike.initiation-queue-max", 1000000, &c->cfg->initiation_queue_max);
+}
+
 static void ike_retransmit(struct cfg_ctx *c, yaml_node_t *v)
 {
 	static const struct cfg_key keys[] = {
@@ -167,6 +177,8 @@ void cfg_section_ike(struct cfg_ctx *c, yaml_node_t *v)
 		{ "retransmit", ike_retransmit },
 		{ "cookie-threshold", ike_cookie_threshold },
 		{ "half-open-max", ike_half_open_max },
+		{ "initiations-max", ike_initiations_max },
+		{ "initiation-queue-max", ike_initiation_queue_max },
 	};
 	cfg_map_walk(c, v, "ike", keys, NELEM(keys));
 }

@@ -4,7 +4,10 @@
  * the kernel has ESP, and `down` tells the peer; else refused and replaced
  * by the failure shunt with the kernel's reason, leaving no larval SA
  * behind, and the useless IKE SA deleted), and a peer without IKE daemon failing at once on ICMP port
- * unreachable with the group's failure shunt. Root. */
+ * unreachable with the group's failure shunt; an ACQUIRE storm towards a
+ * black hole (203.0.113.0/24, routed to east, which drops it) held to
+ * ike.initiations-max negotiations at once, the rest queued and then
+ * turned away. Root. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -42,12 +45,15 @@ static void enter(const struct side *s)
 		fail_msg("setns: %s", strerror(errno));
 }
 
+/* Lines added to the ike: section of the next models. */
+static const char *ike_extra = "";
+
 /* own_text: "A" or "A, B"; the first is the model's own address used below. */
 static struct policy_model *model_for(const char *own_text)
 {
-	char yaml[256];
-	snprintf(yaml, sizeof(yaml), "node:\n  addresses: [%s]\nike:\n  retransmit: { timeout: 200ms, tries: 2 }\n",
-		 own_text);
+	char yaml[512];
+	snprintf(yaml, sizeof(yaml), "node:\n  addresses: [%s]\nike:\n  retransmit: { timeout: 200ms, tries: 2 }\n%s",
+		 own_text, ike_extra);
 	struct policy_config *cfg = NULL;
 	struct policy_diags d;
 	memset(&d, 0, sizeof(d));
@@ -55,7 +61,7 @@ static struct policy_model *model_for(const char *own_text)
 	policy_diags_free(&d);
 	struct policy_entries e;
 	memset(&e, 0, sizeof(e));
-	const char *group = "192.0.2.0/24\n";
+	const char *group = "192.0.2.0/24\n203.0.113.0/24\n";
 	assert_int_equal(policy_groupfile_parse(group, strlen(group), "private-or-clear", POLICY_GROUP_PRIVATE_OR_CLEAR,
 						&e, &d), 0);
 	char first[64];
@@ -248,6 +254,61 @@ static void test_reload_addresses(void **state)
 	side_stop(&west);
 }
 
+static unsigned most_sas;
+
+static bool storm_over(void)
+{
+	struct ike_bridge_counts c = counts(&west);
+	if (c.ike_sas > most_sas)
+		most_sas = c.ike_sas;
+	return c.engine.failed >= 5 && c.initiating == 0;
+}
+
+/* Five trapped peers that never answer, two negotiations at a time, three
+ * may wait: a sixth is turned away (its packets stay with the trap), the
+ * queued ones start as slots free, and never more than two run. */
+static void test_acquire_storm(void **state)
+{
+	(void)state;
+	ike_extra = "  initiations-max: 2\n  initiation-queue-max: 3\n";
+	side_start(&west);
+	ike_extra = "";
+	struct kernel_addr local, peer[6];
+	kernel_addr_parse(west.addr, &local);
+	for (unsigned i = 0; i < 6; i++) {
+		char s[32];
+		snprintf(s, sizeof(s), "203.0.113.%u", 10 + i);
+		kernel_addr_parse(s, &peer[i]);
+	}
+	for (unsigned i = 0; i < 5; i++) {
+		assert_true(ike_bridge_acquire_admit(west.b, &peer[i]));
+		ike_bridge_acquire(west.b, &local, &peer[i], NULL);
+	}
+	struct ike_bridge_counts c = counts(&west);
+	assert_int_equal(c.initiating, 2);
+	assert_int_equal(c.queued, 3);
+	assert_int_equal(c.ike_sas, 2);
+	assert_false(ike_bridge_acquire_admit(west.b, &peer[5]));
+	assert_int_equal(counts(&west).acquires_turned_away, 1);
+	/* A peer already pending is always taken (its ACQUIRE refreshes). */
+	assert_true(ike_bridge_acquire_admit(west.b, &peer[4]));
+	ike_bridge_acquire(west.b, &local, &peer[4], NULL);
+	assert_int_equal(counts(&west).queued, 3);
+	most_sas = 0;
+	bool over = false;
+	for (int i = 0; i < 3 && !over; i++)
+		over = spin_until(storm_over);
+	assert_true(over);
+	assert_int_equal(most_sas, 2);
+	c = counts(&west);
+	assert_int_equal(c.queued, 0);
+	assert_int_equal(c.engine.failed, 5);
+	struct shunt_seen v = { "", 0 };
+	shunt_table_each(west.shunts, shunt_cb, &v);
+	assert_int_equal(v.n, 5);
+	side_stop(&west);
+}
+
 int main(void)
 {
 	if (unshare(CLONE_NEWNET) != 0) {
@@ -259,8 +320,10 @@ int main(void)
 	snprintf(cmd, sizeof(cmd),
 		 "ip link set lo up && ip netns add %s && ip link add v0 type veth peer name v1 netns %s && "
 		 "ip link set v0 up && ip addr add 192.0.2.1/24 dev v0 && ip -n %s link set v1 up && "
-		 "ip -n %s link set lo up && ip -n %s addr add 192.0.2.2/24 dev v1",
-		 peer_ns, peer_ns, peer_ns, peer_ns, peer_ns);
+		 "ip -n %s link set lo up && ip -n %s addr add 192.0.2.2/24 dev v1 && "
+		 "ip route add 203.0.113.0/24 via 192.0.2.2 && ip netns exec %s sysctl -qw net.ipv4.ip_forward=1 && "
+		 "ip -n %s route add blackhole 203.0.113.0/24",
+		 peer_ns, peer_ns, peer_ns, peer_ns, peer_ns, peer_ns, peer_ns);
 	if (system(cmd) != 0)
 		return 1;
 	snprintf(path, sizeof(path), "/run/netns/%s", peer_ns);
@@ -274,6 +337,7 @@ int main(void)
 		cmocka_unit_test(test_up_down),
 		cmocka_unit_test(test_no_ike_daemon),
 		cmocka_unit_test(test_reload_addresses),
+		cmocka_unit_test(test_acquire_storm),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 	side_stop(&west);
