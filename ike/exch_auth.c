@@ -190,6 +190,15 @@ static void eng_auth_answer(struct ike_sa *sa, uint32_t msgid, const struct ike_
 	else if (sa->e->env.spi_alloc(sa->e->env.ctx, &sa->local, &sa->peer, &sa->child_spi_in) != 0)
 		err = IKE_N_TEMPORARY_FAILURE;
 	bool transport = sa->conf.transport && (eng_msg_notify(m, IKE_N_USE_TRANSPORT_MODE) != NULL);
+	/* The Child SA goes into the kernel before the answer is even built:
+	 * the answer then says whether it stands (TEMPORARY_FAILURE when this
+	 * end could not install it), and the initiator's first ESP packets
+	 * find our inbound SA. */
+	bool not_installed = false;
+	if (err == 0 && eng_auth_answer_child(sa, &chosen, prop, transport, &tsr, &tsi) != 0) {
+		err = IKE_N_TEMPORARY_FAILURE;
+		not_installed = true;
+	}
 	struct eng_chain c;
 	eng_chain_init(&c);
 	int r = eng_put_identity(sa, &c);
@@ -225,24 +234,19 @@ static void eng_auth_answer(struct ike_sa *sa, uint32_t msgid, const struct ike_
 	eng_chain_free(&c);
 	eng_sa_established(sa);
 	if (err != 0) {
+		/* An IKE SA without its Child SA serves nothing: the answer
+		 * refuses the Child SA and both ends drop the IKE SA. */
 		eng_respond(sa, &o);
-		eng_sa_fail(sa, err == IKE_N_TS_UNACCEPTABLE ? IKE_FAIL_TS : IKE_FAIL_PROPOSAL, err,
-			    "the peer's Child SA request was refused with %s", ike_name_notify(err));
+		if (not_installed)
+			eng_sa_fail(sa, IKE_FAIL_LOCAL, err, "its Child SA could not be installed here: answered %s",
+				    ike_name_notify(err));
+		else
+			eng_sa_fail(sa, err == IKE_N_TS_UNACCEPTABLE ? IKE_FAIL_TS : IKE_FAIL_PROPOSAL, err,
+				    "the peer's Child SA request was refused with %s", ike_name_notify(err));
 		return;
 	}
-	/* The Child SA goes into the kernel before the answer leaves: the
-	 * initiator's first ESP packets must find our inbound SA. */
-	int up = eng_auth_answer_child(sa, &chosen, prop, transport, &tsr, &tsi);
 	eng_respond(sa, &o);
 	eng_sa_schedule(sa);
-	if (up != 0) {
-		/* The answer is out and the peer installs its half: an IKE SA
-		 * without our Child SA serves nothing, so both ends drop it. */
-		eng_sa_log(sa, IKE_LOG_INFO, "its Child SA could not be installed: IKE SA deleted");
-		if (eng_info_send_delete(sa) != 0)
-			eng_sa_drop(sa);
-		return;
-	}
 	/* Make before break: older SAs with the peer go only now that this one
 	 * carries its Child SA. */
 	eng_drop_older(sa);

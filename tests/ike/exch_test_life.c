@@ -273,6 +273,28 @@ static void test_rekey_install_failure_refused(void **state)
 	assert_true(side_logged(&w->side[EXCH_A], "rekey refused (TEMPORARY_FAILURE)"));
 }
 
+/* B, the responder, cannot install the first Child SA: its IKE_AUTH
+ * answer says TEMPORARY_FAILURE (before, it answered success and then sent
+ * a Delete: A installed a Child SA B never had) and neither end keeps an
+ * IKE SA without a Child SA. */
+static void test_first_child_install_failure_refused(void **state)
+{
+	struct exch_world *w = *state;
+	w->side[EXCH_B].refuse_child = true;
+	exch_start(w);
+	assert_int_equal(exch_initiate(w, EXCH_A), 0);
+	exch_advance(w, 5000);
+	assert_int_equal(w->side[EXCH_B].n_child_refused, 1);
+	assert_true(side_logged(&w->side[EXCH_B], "its Child SA could not be installed here: answered TEMPORARY_FAILURE"));
+	assert_int_equal(w->side[EXCH_A].n_up, 0);
+	assert_true(side_logged(&w->side[EXCH_A], "the peer refused the Child SA: TEMPORARY_FAILURE"));
+	assert_int_equal(exch_sa_count(w, EXCH_A), 0);
+	assert_int_equal(exch_sa_count(w, EXCH_B), 0);
+	/* One IKE_AUTH answer, no Delete: the refusal was in it. */
+	assert_int_equal(exch_trace_count(w, EXCH_B, IKE_EXCH_IKE_AUTH, 1), 1);
+	assert_int_equal(exch_trace_count(w, EXCH_B, IKE_EXCH_INFORMATIONAL, 0), 0);
+}
+
 /* IKE lifetime 60 s: the IKE SA is replaced (new SPIs) around 54 s; the
  * Child SA either stays (moved to the new IKE SA: no events) or is
  * replaced make-before-break. One IKE SA and one live child in the end. */
@@ -328,6 +350,7 @@ int main(void)
 		T(test_lifetime_replacement),
 		T(test_rekey_without_pfs_refused),
 		T(test_rekey_install_failure_refused),
+		T(test_first_child_install_failure_refused),
 		T(test_ike_lifetime_replacement),
 	};
 #undef T
