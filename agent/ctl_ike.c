@@ -138,10 +138,12 @@ void ctl_ike_status_text(struct agent_core *core, struct ctl_reply *r)
 	ctl_reply_printf(r, "IKE SAs: %u (%u established, %u negotiating), Child SAs: %u, IKE sockets: %u\n", c.ike_sas,
 			 c.ike_established, c.ike_sas - c.ike_established, c.child_sas, c.sockets);
 	ctl_reply_printf(r, "IKE: %lu established, %lu failed, %lu received, %lu sent, %lu retransmitted, "
-			 "%lu dropped (%lu malformed, %lu unknown SPI, %lu bad auth), %lu cookies sent, %lu half-open\n",
+			 "%lu dropped (%lu malformed, %lu unknown SPI, %lu bad auth), %lu cookies sent, %lu half-open, "
+			 "%lu IKE_SA_INIT refused (half-open per source)\n",
 			 e->established, e->failed, e->rx, e->tx, e->retransmits,
 			 e->dropped_malformed + e->dropped_unknown_spi + e->dropped_auth, e->dropped_malformed,
-			 e->dropped_unknown_spi, e->dropped_auth, e->cookies_sent, e->half_open);
+			 e->dropped_unknown_spi, e->dropped_auth, e->cookies_sent, e->half_open,
+			 e->dropped_half_open_source);
 	ctl_reply_printf(r, "Initiations: %u under way, %u queued, %lu trapped peers turned away (queue full)\n",
 			 c.initiating, c.queued, c.acquires_turned_away);
 }
@@ -177,6 +179,7 @@ void ctl_ike_status_json(struct agent_core *core, struct json_writer *w)
 	ctl_ike_counter(w, "dropped_auth", e->dropped_auth);
 	ctl_ike_counter(w, "cookies_sent", e->cookies_sent);
 	ctl_ike_counter(w, "half_open", e->half_open);
+	ctl_ike_counter(w, "dropped_half_open_source", e->dropped_half_open_source);
 	ctl_ike_counter(w, "initiating", c.initiating);
 	ctl_ike_counter(w, "initiation_queued", c.queued);
 	ctl_ike_counter(w, "acquires_turned_away", c.acquires_turned_away);

@@ -159,6 +159,7 @@ int ike_bridge_new(uv_loop_t *loop, struct kernel *k, struct shunt_table *shunts
 	memset(&conf, 0, sizeof(conf));
 	conf.half_open_cookie = policy_model_config(model)->cookie_threshold;
 	conf.half_open_max = policy_model_config(model)->half_open_max;
+	conf.half_open_per_source = policy_model_config(model)->half_open_per_source;
 	ike_bridge_env(b, &env);
 	if (peer_auth_new(loop, policy_model_config(model), &b->auth, why, whylen) != 0) {
 		free(b);
@@ -315,7 +316,7 @@ void ike_bridge_set_model(struct ike_bridge *b, const struct policy_model *model
 {
 	b->model = model;
 	const struct policy_config *cfg = policy_model_config(model);
-	ike_engine_set_limits(b->engine, cfg->cookie_threshold, cfg->half_open_max);
+	ike_engine_set_limits(b->engine, cfg->cookie_threshold, cfg->half_open_max, cfg->half_open_per_source);
 	/* node.cert or dnssec may have changed: new credentials, if they load.
 	 * The old ones are retired, not freed: SAs under way borrow their key
 	 * and certificates, and their DNS lookups still answer. */

@@ -99,10 +99,12 @@ const char *ike_fail_reason_name(enum ike_fail_reason r)
 	return (unsigned)r < sizeof(fail_names) / sizeof(fail_names[0]) ? fail_names[r] : "?";
 }
 
-void ike_engine_set_limits(struct ike_engine *e, unsigned half_open_cookie, unsigned half_open_max)
+void ike_engine_set_limits(struct ike_engine *e, unsigned half_open_cookie, unsigned half_open_max,
+			   unsigned half_open_per_source)
 {
 	e->conf.half_open_cookie = half_open_cookie;
 	e->conf.half_open_max = half_open_max;
+	e->conf.half_open_per_source = half_open_per_source;
 }
 
 int ike_engine_new(const struct ike_env *env, const struct ike_engine_conf *conf, struct ike_engine **out)
@@ -124,6 +126,12 @@ int ike_engine_new(const struct ike_env *env, const struct ike_engine_conf *conf
 		free(e);
 		return -EIO;
 	}
+	int r = eng_half_open_init(e);
+	if (r != 0) {
+		eng_half_open_free(e);
+		free(e);
+		return r;
+	}
 	*out = e;
 	return 0;
 }
@@ -135,6 +143,7 @@ void ike_engine_free(struct ike_engine *e)
 	e->freeing = true;
 	while (e->all != NULL)
 		eng_sa_free(e->all);
+	eng_half_open_free(e);
 	eng_authn_keys_free(e);
 	free(e);
 }
@@ -222,23 +231,16 @@ struct ike_sa *eng_sa_new(struct ike_engine *e, bool initiator, const struct ike
 	sa->local = *local;
 	sa->peer = *peer;
 	sa->created_ms = eng_now(e);
+	if (eng_half_open_enter(sa) != 0) {
+		free(sa);
+		return NULL;
+	}
 	sa->next = e->all;
 	if (e->all != NULL)
 		e->all->prev = sa;
 	e->all = sa;
 	eng_sa_rehash(sa);
-	if (!initiator)
-		e->n_half_open++;
 	return sa;
-}
-
-/* A responder SA that has not authenticated yet: what a flood of
- * IKE_SA_INIT makes, and what the COOKIE threshold and the half-open
- * limit count. Our own initiations do not: an ACQUIRE storm (spoofed SYNs
- * whose answers we trap) must not lock real peers out. */
-static bool eng_sa_half_open(const struct ike_sa *sa)
-{
-	return !sa->initiator && sa->state != IKE_STATE_ESTABLISHED && sa->state != IKE_STATE_DELETING;
 }
 
 void eng_sa_free(struct ike_sa *sa)
@@ -246,8 +248,7 @@ void eng_sa_free(struct ike_sa *sa)
 	struct ike_engine *e = sa->e;
 	if (!e->freeing)
 		e->env.timer_cancel(e->env.ctx, sa->serial);
-	if (eng_sa_half_open(sa) && e->n_half_open > 0)
-		e->n_half_open--;
+	eng_half_open_leave(sa);
 	eng_unhash(sa);
 	if (sa->prev != NULL)
 		sa->prev->next = sa->next;
@@ -276,8 +277,7 @@ void eng_sa_free(struct ike_sa *sa)
 
 void eng_sa_established(struct ike_sa *sa)
 {
-	if (eng_sa_half_open(sa) && sa->e->n_half_open > 0)
-		sa->e->n_half_open--;
+	eng_half_open_leave(sa);
 	sa->state = IKE_STATE_ESTABLISHED;
 	sa->established_ms = eng_now(sa->e);
 	sa->e->cnt.established++;
@@ -658,6 +658,7 @@ static void eng_input_sa(struct ike_sa *sa, uint8_t *buf, size_t len, const stru
 	sa->peer.port = from->port;
 	sa->local.port = to->port;
 	sa->last_rx_ms = eng_now(sa->e);
+	eng_half_open_proven(sa); /* its initiator has our IKE_SA_INIT answer */
 	uint32_t id = m->hdr.msg_id;
 	switch (m->hdr.exchange) {
 	case IKE_EXCH_IKE_AUTH:
@@ -689,6 +690,11 @@ static void eng_input_sa(struct ike_sa *sa, uint8_t *buf, size_t len, const stru
 void eng_drop(struct ike_engine *e, const struct ike_addr *peer, const char *why)
 {
 	e->cnt.dropped_malformed++;
+	eng_drop_log(e, peer, why);
+}
+
+void eng_drop_log(struct ike_engine *e, const struct ike_addr *peer, const char *why)
+{
 	unsigned h = 0;
 	for (size_t i = 0; i < eng_addr_len(peer); i++)
 		h = h * 31 + peer->ip[i];

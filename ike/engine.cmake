@@ -6,6 +6,7 @@ target_sources(swanmesh_ike PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/engine_proposal.c
   ${CMAKE_CURRENT_LIST_DIR}/engine_authn.c
   ${CMAKE_CURRENT_LIST_DIR}/engine_child.c
+  ${CMAKE_CURRENT_LIST_DIR}/engine_halfopen.c
   ${CMAKE_CURRENT_LIST_DIR}/exch_init.c
   ${CMAKE_CURRENT_LIST_DIR}/exch_auth.c
   ${CMAKE_CURRENT_LIST_DIR}/exch_info.c

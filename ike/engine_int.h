@@ -110,6 +110,10 @@ struct ike_sa {
 	/* Times. */
 	uint64_t created_ms, established_ms, last_rx_ms, expire_ms, rekey_ms, liveness_next;
 	uint64_t resp_resent_ms;    /* the cached answer last sent again */
+	/* Half-open accounting (engine_halfopen.c). */
+	struct eng_src *ho_src;     /* the source it counts under; NULL: not half-open */
+	struct ike_sa *ho_next, *ho_prev; /* that source's unproven SAs, oldest first */
+	bool ho_proven;             /* its initiator receives at its address */
 };
 
 /* Logs of dropped input: at most one line per peer per minute. */
@@ -144,6 +148,9 @@ struct ike_engine {
 	uint32_t next_serial;
 	unsigned n_half_open;       /* responder SAs not authenticated yet */
 	uint64_t half_open_logged_ms;
+	struct eng_src **src;       /* owned: the same per source address (engine_halfopen.c) */
+	unsigned n_src_buckets, n_src; /* buckets (a power of two), sources */
+	uint8_t src_key[16];        /* SipHash key of the buckets */
 	uint8_t cookie_secret[32];
 	struct ike_counters cnt;
 	bool freeing;
@@ -152,6 +159,8 @@ struct ike_engine {
 /* engine.c */
 /* Counts a dropped message from peer and logs why, rate limited per peer. */
 void eng_drop(struct ike_engine *e, const struct ike_addr *peer, const char *why);
+/* eng_drop's log line alone, for drops counted elsewhere. */
+void eng_drop_log(struct ike_engine *e, const struct ike_addr *peer, const char *why);
 /* A fresh, unused, non-zero local IKE SPI. */
 int eng_new_spi(struct ike_engine *e, uint64_t *spi);
 /* The first notify of that type in m, or NULL. */
@@ -188,6 +197,29 @@ bool eng_addr_eq(const struct ike_addr *a, const struct ike_addr *b);
 int eng_addr_cmp_ip(const struct ike_addr *a, const struct ike_addr *b);
 size_t eng_addr_len(const struct ike_addr *a);
 void eng_spi_bytes(uint64_t spi, uint8_t out[8]);
+
+/* engine_halfopen.c: half-open responder SAs, counted engine-wide
+ * (n_half_open) and per source IP address. Only these functions change
+ * the counts, so the two always agree. */
+struct eng_src;
+/* Whether sa is half-open: a responder SA not authenticated yet. */
+bool eng_sa_half_open(const struct ike_sa *sa);
+/* The per-source table: 0 or -errno (ike_engine_new). */
+int eng_half_open_init(struct ike_engine *e);
+/* Frees the table; every SA is gone already (ike_engine_free). */
+void eng_half_open_free(struct ike_engine *e);
+/* A new responder SA (sa->peer set) counts from now. 0 or -ENOMEM. */
+int eng_half_open_enter(struct ike_sa *sa);
+/* sa stops counting (established, or being freed); again is harmless. */
+void eng_half_open_leave(struct ike_sa *sa);
+/* sa's initiator showed it receives at its address (it returned our
+ * COOKIE, or a message of the SA authenticated): no request can take sa's
+ * place (eng_half_open_unproven). */
+void eng_half_open_proven(struct ike_sa *sa);
+/* Half-open SAs from a's IP address (the port does not matter). */
+unsigned eng_half_open_from(struct ike_engine *e, const struct ike_addr *a);
+/* The oldest half-open SA from a's IP address not proven, or NULL. */
+struct ike_sa *eng_half_open_unproven(struct ike_engine *e, const struct ike_addr *a);
 
 /* engine_send.c: building and sending. */
 void eng_out_free(struct eng_out *o);

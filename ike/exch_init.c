@@ -4,6 +4,7 @@
  * notifies, simultaneous initiation, and the IKE SA keys. */
 #include <errno.h>
 #include <pk11pub.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -250,12 +251,11 @@ static void eng_cookie(struct ike_engine *e, const struct ike_msg *m, const stru
 		memset(out, 0, ENG_COOKIE_LEN);
 }
 
-/* Under half-open load, only initiators that return our COOKIE get state. */
-static bool eng_cookie_ok(struct ike_engine *e, const struct ike_msg *m, const struct ike_addr *from,
-			  const struct ike_addr *to)
+/* Whether the request returns our COOKIE: then its sender receives at
+ * `from`. If not, the COOKIE goes out (no state kept) and false. */
+static bool eng_cookie_returned(struct ike_engine *e, const struct ike_msg *m, const struct ike_addr *from,
+				const struct ike_addr *to)
 {
-	if (e->conf.half_open_cookie == 0 || e->n_half_open < e->conf.half_open_cookie)
-		return true;
 	uint8_t want[ENG_COOKIE_LEN];
 	eng_cookie(e, m, from, want);
 	const struct ike_notify *c = eng_msg_notify(m, IKE_N_COOKIE);
@@ -263,6 +263,49 @@ static bool eng_cookie_ok(struct ike_engine *e, const struct ike_msg *m, const s
 		return true;
 	eng_send_bare_notify(e, &m->hdr, IKE_N_COOKIE, want, sizeof(want), to, from);
 	e->cnt.cookies_sent++;
+	return false;
+}
+
+/* Under half-open load, only initiators that return our COOKIE get state;
+ * *proven says whether this one did. */
+static bool eng_cookie_ok(struct ike_engine *e, const struct ike_msg *m, const struct ike_addr *from,
+			  const struct ike_addr *to, bool *proven)
+{
+	*proven = false;
+	if (e->conf.half_open_cookie == 0 || e->n_half_open < e->conf.half_open_cookie)
+		return true;
+	*proven = eng_cookie_returned(e, m, from, to);
+	return *proven;
+}
+
+/* One host that returns COOKIEs must not take every half-open slot: a
+ * source with half_open_per_source half-open SAs gets no more. But its SAs
+ * made before COOKIEs were demanded may be forgeries "from" it (anyone can
+ * send those): were they to count as its own, an off-path sender could
+ * lock out any peer it names. So while such an SA is there and COOKIEs are
+ * on at all, the request must return our COOKIE, and then takes the place
+ * of the oldest one. Returns true when the request may make an SA. */
+static bool eng_source_ok(struct ike_engine *e, const struct ike_msg *m, const struct ike_addr *from,
+			  const struct ike_addr *to, bool *proven)
+{
+	unsigned max = e->conf.half_open_per_source, n = eng_half_open_from(e, from);
+	if (max == 0 || n < max)
+		return true;
+	struct ike_sa *forgeable = eng_half_open_unproven(e, from);
+	if (forgeable != NULL && e->conf.half_open_cookie != 0) {
+		if (!*proven && !eng_cookie_returned(e, m, from, to))
+			return false;
+		*proven = true;
+		eng_sa_log(forgeable, IKE_LOG_INFO, "half-open SA given up for a request from the same address "
+						     "that returned our COOKIE (per-source limit %u)", max);
+		eng_sa_free(forgeable);
+		return true;
+	}
+	e->cnt.dropped_half_open_source++;
+	char why[128];
+	snprintf(why, sizeof(why), "IKE_SA_INIT: %u half-open IKE SAs from this address already (per-source limit %u)",
+		 n, max);
+	eng_drop_log(e, from, why);
 	return false;
 }
 
@@ -364,8 +407,9 @@ void eng_init_request(struct ike_engine *e, const uint8_t *buf, size_t len, cons
 	if (eng_init_duplicate(e, m, from))
 		return;
 	/* The COOKIE first: a flood from spoofed addresses never gets past it,
-	 * so the hard limit below only counts initiators that answered. */
-	if (!m->has_nonce || !eng_cookie_ok(e, m, from, to))
+	 * so the hard limits below only count initiators that answered. */
+	bool proven;
+	if (!m->has_nonce || !eng_cookie_ok(e, m, from, to, &proven) || !eng_source_ok(e, m, from, to, &proven))
 		return;
 	if (e->conf.half_open_max != 0 && e->n_half_open >= e->conf.half_open_max) {
 		e->cnt.dropped_malformed++;
@@ -384,6 +428,8 @@ void eng_init_request(struct ike_engine *e, const uint8_t *buf, size_t len, cons
 		return;
 	sa->spi_i = m->hdr.spi_i;
 	sa->state = IKE_STATE_INIT_RECEIVED;
+	if (proven)
+		eng_half_open_proven(sa);
 	char why[256] = "";
 	if (e->env.peer_conf(e->env.ctx, to, from, false, &sa->conf, why, sizeof(why)) != 0) {
 		eng_init_refuse(sa, m, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0, IKE_FAIL_REFUSED,

@@ -46,6 +46,7 @@ bool policy_config_equal(const struct policy_config *a, const struct policy_conf
 	    a->retransmit_timeout_ms != b->retransmit_timeout_ms ||
 	    a->retransmit_tries != b->retransmit_tries || a->event_buffer != b->event_buffer ||
 	    a->cookie_threshold != b->cookie_threshold || a->half_open_max != b->half_open_max ||
+	    a->half_open_per_source != b->half_open_per_source ||
 	    a->initiations_max != b->initiations_max || a->initiation_queue_max != b->initiation_queue_max)
 		return false;
 	if (a->dnssec_enabled != b->dnssec_enabled || a->ntrust_anchors != b->ntrust_anchors ||

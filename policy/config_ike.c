@@ -145,6 +145,11 @@ static void ike_half_open_max(struct cfg_ctx *c, yaml_node_t *v)
 	ike_count(c, v, "ike.half-open-max", 1000000, &c->cfg->half_open_max);
 }
 
+static void ike_half_open_per_source(struct cfg_ctx *c, yaml_node_t *v)
+{
+	ike_count(c, v, "ike.half-open-per-source", 1000000, &c->cfg->half_open_per_source);
+}
+
 static void ike_initiations_max(struct cfg_ctx *c, yaml_node_t *v)
 {
 	ike_count(c, v, "ike.initiations-max", 1000000, &c->cfg->initiations_max);
@@ -177,6 +182,7 @@ void cfg_section_ike(struct cfg_ctx *c, yaml_node_t *v)
 		{ "retransmit", ike_retransmit },
 		{ "cookie-threshold", ike_cookie_threshold },
 		{ "half-open-max", ike_half_open_max },
+		{ "half-open-per-source", ike_half_open_per_source },
 		{ "initiations-max", ike_initiations_max },
 		{ "initiation-queue-max", ike_initiation_queue_max },
 	};

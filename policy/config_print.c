@@ -85,6 +85,7 @@ static void print_ike(struct strbuf *b, const struct policy_config *c)
 	strbuf_addf(b, "  retransmit: { timeout: %s, tries: %u }\n",
 		    duration_format(c->retransmit_timeout_ms, d, sizeof(d)), c->retransmit_tries);
 	strbuf_addf(b, "  cookie-threshold: %u\n  half-open-max: %u\n", c->cookie_threshold, c->half_open_max);
+	strbuf_addf(b, "  half-open-per-source: %u\n", c->half_open_per_source);
 	strbuf_addf(b, "  initiations-max: %u\n  initiation-queue-max: %u\n", c->initiations_max,
 		    c->initiation_queue_max);
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <cmocka.h>
 
@@ -466,6 +467,225 @@ static void test_cookie(void **state)
 	assert_int_equal(m.notify[0].type, IKE_N_COOKIE);
 }
 
+/* An address of the documentation range, port 500. */
+static struct ike_addr doc_addr(uint8_t last)
+{
+	struct ike_addr a = { .family = AF_INET, .ip = { 198, 51, 100, last }, .port = 500 };
+
+	return a;
+}
+
+/* A's first IKE_SA_INIT request, which A then forgets: the template of
+ * requests "from" anyone (the first byte of SPIi tells them apart). */
+static size_t init_template(struct exch_world *w, uint8_t *buf, size_t cap)
+{
+	size_t len;
+
+	assert_int_equal(exch_initiate(w, EXCH_A), 0);
+	assert_int_equal(w->n_queue, 1);
+	len = w->queue[0].len;
+	assert_true(len <= cap && len > 28);
+	memcpy(buf, w->queue[0].buf, len);
+	exch_queue_clear(w);
+	assert_int_equal(ike_delete_peer(w->side[EXCH_A].e, &w->side[EXCH_B].addr), 1);
+	return len;
+}
+
+/* The template as request k from `from` to B (no COOKIE). */
+static void init_from(struct exch_world *w, uint8_t *buf, size_t len, uint8_t k, const struct ike_addr *from)
+{
+	buf[0] = k;
+	ike_input(w->side[EXCH_B].e, buf, len, from, &w->side[EXCH_B].addr);
+}
+
+/* Whether request k from `from` made B answer with a new half-open SA. */
+static bool init_answered(struct exch_world *w, uint8_t *buf, size_t len, uint8_t k, const struct ike_addr *from)
+{
+	unsigned sas = exch_sa_count(w, EXCH_B), sent = w->side[EXCH_B].n_sent;
+
+	init_from(w, buf, len, k, from);
+	return exch_sa_count(w, EXCH_B) == sas + 1 && w->side[EXCH_B].n_sent == sent + 1;
+}
+
+static bool side_logged(const struct exch_side *s, const char *text)
+{
+	for (unsigned i = 0; i < s->n_log && i < EXCH_LOG_LINES; i++)
+		if (strstr(s->log[i], text) != NULL)
+			return true;
+	return false;
+}
+
+/* B's half-open SAs per source are limited (2): a third request from one
+ * source is dropped, counted and logged, another source is still answered,
+ * a retransmission of an SA already made is still answered, and once one
+ * of the source's SAs ends (timed out, or established) a new one is
+ * answered again. COOKIEs off: nothing proves where a request came from,
+ * so every half-open SA counts. */
+static void test_half_open_per_source(void **state)
+{
+	struct exch_world *w = *state;
+	struct exch_side *b = &w->side[EXCH_B];
+	static uint8_t req[2048];
+	struct ike_addr s1 = doc_addr(7), s2 = doc_addr(8);
+	struct ike_counters c;
+
+	b->econf.half_open_per_source = 2;
+	exch_start(w);
+	size_t len = init_template(w, req, sizeof(req));
+	assert_true(init_answered(w, req, len, 1, &s1));
+	exch_advance(w, 10000);
+	assert_true(init_answered(w, req, len, 2, &s1));
+	assert_false(init_answered(w, req, len, 3, &s1));
+	ike_engine_counters(b->e, &c);
+	assert_int_equal(c.dropped_half_open_source, 1);
+	assert_int_equal(c.half_open, 2);
+	assert_true(side_logged(b, "198.51.100.7: message dropped: IKE_SA_INIT: 2 half-open IKE SAs"));
+	init_from(w, req, len, 2, &s1); /* request 2 again: the same answer */
+	ike_engine_counters(b->e, &c);
+	assert_int_equal(c.retransmits, 1);
+	assert_int_equal(c.dropped_half_open_source, 1);
+	assert_true(init_answered(w, req, len, 4, &s2));
+	/* Request 1's SA times out (after 30 s), request 2's not yet. */
+	exch_advance(w, 21000);
+	ike_engine_counters(b->e, &c);
+	assert_int_equal(c.half_open, 2);
+	assert_true(init_answered(w, req, len, 5, &s1));
+	assert_false(init_answered(w, req, len, 6, &s1));
+	ike_engine_counters(b->e, &c);
+	assert_int_equal(c.dropped_half_open_source, 2);
+	/* A's own negotiation plus one request "from" A fill A's share; once
+	 * A's is established, A's address has room again. */
+	assert_int_equal(exch_initiate(w, EXCH_A), 0);
+	exch_queue_deliver(w, 0);
+	assert_true(init_answered(w, req, len, 7, &w->side[EXCH_A].addr));
+	assert_false(init_answered(w, req, len, 8, &w->side[EXCH_A].addr));
+	exch_run(w, 100);
+	exch_advance(w, 2000);
+	assert_int_equal(exch_live_children(&w->side[EXCH_A]), 1);
+	assert_int_equal(exch_live_children(&w->side[EXCH_B]), 1);
+	assert_true(init_answered(w, req, len, 9, &w->side[EXCH_A].addr));
+	ike_engine_counters(b->e, &c);
+	assert_int_equal(c.dropped_half_open_source, 3);
+	assert_int_equal(c.established, 1);
+	exch_queue_clear(w);
+}
+
+/* Half-open SAs forged "from" a peer (made before COOKIEs were demanded)
+ * do not lock the peer out: at its limit a request must return our COOKIE,
+ * which a forger never sees, and then takes the oldest forgery's place. */
+static void test_half_open_per_source_forged(void **state)
+{
+	struct exch_world *w = *state;
+	struct exch_side *b = &w->side[EXCH_B];
+	static uint8_t req[2048];
+	struct ike_counters c;
+
+	b->econf.half_open_cookie = 8;
+	b->econf.half_open_per_source = 2;
+	exch_start(w);
+	size_t len = init_template(w, req, sizeof(req));
+	assert_true(init_answered(w, req, len, 1, &w->side[EXCH_A].addr));
+	assert_true(init_answered(w, req, len, 2, &w->side[EXCH_A].addr));
+	assert_false(init_answered(w, req, len, 3, &w->side[EXCH_A].addr));
+	exch_queue_clear(w); /* the forger is elsewhere: A never sees these */
+	ike_engine_counters(b->e, &c);
+	assert_int_equal(c.cookies_sent, 1); /* to request 3, not a drop */
+	assert_int_equal(c.dropped_half_open_source, 0);
+	exch_handshake(w);
+	exch_assert_established(w, EXCH_A);
+	ike_engine_counters(b->e, &c);
+	assert_int_equal(c.cookies_sent, 2);
+	assert_int_equal(c.dropped_half_open_source, 0);
+	assert_int_equal(c.half_open, 1);     /* request 2's forgery */
+	assert_int_equal(exch_sa_count(w, EXCH_B), 2);
+	assert_true(side_logged(b, "half-open SA given up for a request from the same address that returned our "
+				   "COOKIE"));
+}
+
+/* trace[i], B's COOKIE answer: its COOKIE into out (32 bytes). */
+static void trace_cookie(const struct exch_world *w, int i, uint8_t out[32])
+{
+	struct ike_msg m;
+	const struct ike_notify *n;
+
+	assert_true(i >= 0);
+	exch_trace_parse(w, i, &m);
+	n = exch_msg_notify(&m, IKE_N_COOKIE);
+	assert_non_null(n);
+	assert_int_equal(n->data.len, 32);
+	memcpy(out, n->data.ptr, 32);
+}
+
+/* req (len bytes) with a COOKIE notify first, into out (len + 40 bytes). */
+static size_t with_cookie(const uint8_t *req, size_t len, const uint8_t cookie[32], uint8_t *out, size_t cap)
+{
+	size_t n = len + 40;
+
+	assert_true(len > 28 && n <= cap);
+	memcpy(out, req, 28);
+	out[16] = IKE_PT_NOTIFY;
+	out[24] = (uint8_t)(n >> 24);
+	out[25] = (uint8_t)(n >> 16);
+	out[26] = (uint8_t)(n >> 8);
+	out[27] = (uint8_t)n;
+	const uint8_t notify[8] = { req[16], 0, 0, 40, 0, 0, IKE_N_COOKIE >> 8, IKE_N_COOKIE & 0xff };
+	memcpy(out + 28, notify, sizeof(notify));
+	memcpy(out + 36, cookie, 32);
+	memcpy(out + 68, req + 28, len - 28);
+	return n;
+}
+
+/* Request k from A's address, as a host that returns COOKIEs sends it:
+ * first without, then with the COOKIE B answered. Returns B's answer to
+ * the second (its trace index), or -1 when B sent nothing. */
+static int init_with_cookie(struct exch_world *w, uint8_t *req, size_t len, uint8_t k)
+{
+	static uint8_t buf[2048 + 40];
+	uint8_t cookie[32];
+	unsigned n = w->n_trace;
+
+	init_from(w, req, len, k, &w->side[EXCH_A].addr);
+	assert_int_equal(w->n_trace, n + 1);
+	trace_cookie(w, (int)n, cookie);
+	size_t blen = with_cookie(req, len, cookie, buf, sizeof(buf));
+	ike_input(w->side[EXCH_B].e, buf, blen, &w->side[EXCH_A].addr, &w->side[EXCH_B].addr);
+	exch_queue_clear(w);
+	return w->n_trace == n + 2 ? (int)n + 1 : -1;
+}
+
+/* COOKIEs on: a host that returns them still gets only its share. B asks
+ * for a COOKIE from the first half-open SA on (threshold 1); the source's
+ * first SA came before that (unproven), its second and third return the
+ * COOKIE: the third takes the first's place, the fourth is dropped. */
+static void test_half_open_per_source_cookies(void **state)
+{
+	struct exch_world *w = *state;
+	struct exch_side *b = &w->side[EXCH_B];
+	static uint8_t req[2048];
+	struct ike_counters c;
+	struct ike_msg m;
+	int i;
+
+	b->econf.half_open_cookie = 1;
+	b->econf.half_open_per_source = 2;
+	exch_start(w);
+	size_t len = init_template(w, req, sizeof(req));
+	assert_true(init_answered(w, req, len, 1, &w->side[EXCH_A].addr));
+	exch_queue_clear(w);
+	for (uint8_t k = 2; k <= 3; k++) {
+		i = init_with_cookie(w, req, len, k);
+		exch_trace_parse(w, i, &m);
+		assert_true(m.has_sa);
+		assert_int_equal(exch_sa_count(w, EXCH_B), 2);
+	}
+	assert_int_equal(init_with_cookie(w, req, len, 4), -1);
+	ike_engine_counters(b->e, &c);
+	assert_int_equal(c.dropped_half_open_source, 1);
+	assert_int_equal(c.half_open, 2);
+	assert_int_equal(c.cookies_sent, 3);
+	assert_int_equal(exch_sa_count(w, EXCH_B), 2);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, exch_setup, exch_teardown)
@@ -489,6 +709,9 @@ int main(void)
 		T(test_simultaneous_b_first),
 		T(test_initiate_twice),
 		T(test_cookie),
+		T(test_half_open_per_source),
+		T(test_half_open_per_source_forged),
+		T(test_half_open_per_source_cookies),
 	};
 #undef T
 

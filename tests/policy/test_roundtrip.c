@@ -111,6 +111,7 @@ static void test_full_values(void **state)
 	assert_int_equal(c->event_buffer, 640 * 1024);
 	assert_int_equal(c->cookie_threshold, 0);
 	assert_int_equal(c->half_open_max, 100);
+	assert_int_equal(c->half_open_per_source, 3);
 	assert_int_equal(c->initiations_max, 12);
 	assert_int_equal(c->initiation_queue_max, 0);
 	policy_config_free(c);

@@ -179,13 +179,15 @@ struct ike_env {
 struct ike_engine_conf {
 	unsigned half_open_cookie;      /* half-open SAs before COOKIEs are required (0: never) */
 	unsigned half_open_max;         /* refuse new IKE_SA_INIT beyond this (0: unlimited) */
+	unsigned half_open_per_source;  /* the same, counted per source IP address (0: unlimited) */
 	size_t fragment_size;           /* largest IKE datagram before fragmenting (0: 1280) */
 	/* Tests only: fixed DH private values and nonces make runs repeatable. */
 	bool test_fixed_nonce;
 };
 
 /* New half-open limits (a reload); the rest of conf stays. */
-void ike_engine_set_limits(struct ike_engine *e, unsigned half_open_cookie, unsigned half_open_max);
+void ike_engine_set_limits(struct ike_engine *e, unsigned half_open_cookie, unsigned half_open_max,
+			   unsigned half_open_per_source);
 
 /* env is copied. *out owned by the caller (ike_engine_free). 0 or -errno. */
 int ike_engine_new(const struct ike_env *env, const struct ike_engine_conf *conf, struct ike_engine **out);
@@ -249,6 +251,7 @@ void ike_engine_each_sa(struct ike_engine *e, ike_sa_each_cb cb, void *ctx);
 struct ike_counters {
 	unsigned long rx, tx, retransmits, dropped_malformed, dropped_unknown_spi, dropped_auth;
 	unsigned long established, failed, cookies_sent, half_open;
+	unsigned long dropped_half_open_source; /* IKE_SA_INITs over half_open_per_source */
 };
 void ike_engine_counters(const struct ike_engine *e, struct ike_counters *out);
 

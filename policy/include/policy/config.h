@@ -76,6 +76,7 @@ struct policy_config {
 	unsigned retransmit_tries;
 	unsigned cookie_threshold;         /* half-open IKE SAs before COOKIEs are demanded (0: never) */
 	unsigned half_open_max;            /* half-open IKE SAs beyond which requests are dropped (0: no limit) */
+	unsigned half_open_per_source;     /* the same per source address, after the COOKIE (0: no limit) */
 	unsigned initiations_max;          /* our negotiations under way at once (0: no limit) */
 	unsigned initiation_queue_max;     /* trapped peers waiting for one of those (0: none wait) */
 	/* dnssec: */
