@@ -401,9 +401,20 @@ static void eng_init_refuse(struct ike_sa *sa, const struct ike_msg *m, uint16_t
 	eng_sa_fail(sa, reason, notify, "IKE_SA_INIT refused with %s: %s", ike_name_notify(notify), why);
 }
 
+/* A responder keeps the whole IKE_SA_INIT request (the initiator's AUTH
+ * signs it) for as long as the SA is half-open. IKE_SA_INIT is never
+ * fragmented (RFC 7383), so real ones fit a datagram of the path: the
+ * largest KE in use (MODP 8192: 1 KiB) with proposals, notifies and
+ * CERTREQs stays far below this. More is a request made to cost us memory. */
+#define ENG_INIT_REQUEST_MAX 4096
+
 void eng_init_request(struct ike_engine *e, const uint8_t *buf, size_t len, const struct ike_msg *m,
 		      const struct ike_addr *from, const struct ike_addr *to)
 {
+	if (len > ENG_INIT_REQUEST_MAX) {
+		eng_drop(e, from, "IKE_SA_INIT request larger than 4096 bytes (not kept)");
+		return;
+	}
 	if (eng_init_duplicate(e, m, from))
 		return;
 	/* The COOKIE first: a flood from spoofed addresses never gets past it,

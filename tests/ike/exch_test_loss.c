@@ -515,6 +515,41 @@ static bool side_logged(const struct exch_side *s, const char *text)
 	return false;
 }
 
+/* An IKE_SA_INIT request padded past 4096 bytes with a Vendor ID payload
+ * (which B would otherwise ignore) makes no SA: a half-open SA keeps its
+ * request whole, so the size of what B keeps is bounded. The same request
+ * padded to 2000 bytes is answered. */
+static void test_init_request_size(void **state)
+{
+	struct exch_world *w = *state;
+	struct exch_side *b = &w->side[EXCH_B];
+	static uint8_t req[2048], big[8192];
+	struct ike_addr s1 = doc_addr(9);
+	struct ike_counters c;
+
+	exch_start(w);
+	size_t len = init_template(w, req, sizeof(req));
+	size_t sizes[2] = { 5000, 2000 };
+	for (int k = 0; k < 2; k++) {
+		size_t pad = sizes[k] - len;   /* VID payload: 4-byte header + data */
+		memcpy(big, req, 28);
+		big[16] = 43;                      /* the first payload: Vendor ID */
+		big[28] = req[16];                 /* then the template's payloads */
+		big[29] = 0;
+		big[30] = (uint8_t)(pad >> 8), big[31] = (uint8_t)pad;
+		memset(big + 32, 0x5a, pad - 4);
+		memcpy(big + 28 + pad, req + 28, len - 28);
+		size_t total = len + pad;
+		big[24] = (uint8_t)(total >> 24), big[25] = (uint8_t)(total >> 16);
+		big[26] = (uint8_t)(total >> 8), big[27] = (uint8_t)total;
+		bool answered = init_answered(w, big, total, (uint8_t)(20 + k), &s1);
+		assert_int_equal(answered, k == 1);
+	}
+	ike_engine_counters(b->e, &c);
+	assert_int_equal(c.half_open, 1);
+	assert_true(side_logged(b, "IKE_SA_INIT request larger than 4096 bytes"));
+}
+
 /* B's half-open SAs per source are limited (2): a third request from one
  * source is dropped, counted and logged, another source is still answered,
  * a retransmission of an SA already made is still answered, and once one
@@ -709,6 +744,7 @@ int main(void)
 		T(test_simultaneous_b_first),
 		T(test_initiate_twice),
 		T(test_cookie),
+		T(test_init_request_size),
 		T(test_half_open_per_source),
 		T(test_half_open_per_source_forged),
 		T(test_half_open_per_source_cookies),
