@@ -171,6 +171,7 @@ static struct ike_sa *eng_ccs_new_ike(struct ike_sa *old, bool we_init, uint64_t
 	memcpy(sa->nr, nr, nr_len);
 	sa->nr_len = nr_len;
 	sa->peer_frag = old->peer_frag;
+	sa->nat = old->nat; /* the new IKE SA's Child SAs stay ESP-in-UDP across the NAT */
 	memcpy(sa->peer_id, old->peer_id, sizeof(sa->peer_id));
 	sa->peer_auth = old->peer_auth;
 	sa->peer_certs = old->peer_certs;
