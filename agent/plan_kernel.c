@@ -74,6 +74,20 @@ struct plan_kernel_cookie {
 	enum policy_dir dir;
 };
 
+/* Our policies as a dump found them, sorted for lookup: the kernel finds
+ * a policy by index at once, by selector only by walking the policies of
+ * its direction (a reload that removes 100,000 entries took minutes by
+ * selector, under a second by index: docs/benchmarks.md). */
+struct plan_kernel_found {
+	struct plan_kernel_key {
+		uint8_t dir, family, proto, src_plen, dst_plen;
+		uint8_t src[16], dst[16];
+		uint16_t sport, dport;
+		uint32_t priority;
+	} key;
+	uint32_t index;
+};
+
 struct plan_kernel_run {
 	struct kernel_batch *b;
 	struct plan_kernel_cookie *cookies;
@@ -81,7 +95,83 @@ struct plan_kernel_run {
 	plan_kernel_report_cb cb;
 	void *ctx;
 	int failures;
+	struct plan_kernel_found *found;   /* NULL: delete by selector */
+	size_t nfound, capfound;
+	unsigned by_index;
 };
+
+/* Removals from which a dump pays for itself. */
+#define PLAN_KERNEL_INDEX_MIN 256
+
+static void plan_kernel_key_of(const struct kernel_policy *p, struct plan_kernel_key *k)
+{
+	memset(k, 0, sizeof(*k)); /* padding too: keys are compared with memcmp */
+	k->dir = (uint8_t)p->dir;
+	k->family = p->sel.family;
+	k->proto = p->sel.proto;
+	k->src_plen = p->sel.src_plen;
+	k->dst_plen = p->sel.dst_plen;
+	memcpy(k->src, p->sel.src.bytes, 16);
+	memcpy(k->dst, p->sel.dst.bytes, 16);
+	k->sport = p->sel.sport;
+	k->dport = p->sel.dport;
+	k->priority = p->priority;
+}
+
+static int plan_kernel_found_cmp(const void *a, const void *b)
+{
+	return memcmp(&((const struct plan_kernel_found *)a)->key, &((const struct plan_kernel_found *)b)->key,
+		      sizeof(struct plan_kernel_key));
+}
+
+static int plan_kernel_collect(const struct kernel_policy *p, void *ctx)
+{
+	struct plan_kernel_run *run = ctx;
+	if (!kernel_priority_is_ours(p->priority))
+		return 0;
+	if (run->nfound == run->capfound) {
+		size_t cap = run->capfound ? run->capfound * 2 : 1024;
+		struct plan_kernel_found *v = realloc(run->found, cap * sizeof(*v));
+		if (v == NULL)
+			return -ENOMEM;
+		run->found = v;
+		run->capfound = cap;
+	}
+	struct plan_kernel_found *f = &run->found[run->nfound++];
+	plan_kernel_key_of(p, &f->key);
+	f->index = p->index;
+	return 0;
+}
+
+/* One dump of the kernel's policies; without it (it failed) removals go
+ * by selector, slower but just as right. */
+static void plan_kernel_dump(struct kernel *k, struct plan_kernel_run *run)
+{
+	struct kernel_error err;
+	if (kernel_policy_list(k, plan_kernel_collect, run, &err) != 0) {
+		free(run->found);
+		run->found = NULL;
+		run->nfound = 0;
+		return;
+	}
+	if (run->nfound > 0)
+		qsort(run->found, run->nfound, sizeof(run->found[0]), plan_kernel_found_cmp);
+}
+
+static int plan_kernel_delete(struct plan_kernel_run *run, const struct kernel_policy *p, void *cookie)
+{
+	if (run->found != NULL) {
+		struct plan_kernel_found want;
+		plan_kernel_key_of(p, &want.key);
+		const struct plan_kernel_found *f =
+			bsearch(&want, run->found, run->nfound, sizeof(want), plan_kernel_found_cmp);
+		if (f != NULL) {
+			run->by_index++;
+			return kernel_batch_policy_delete_index(run->b, f->index, p->dir, cookie);
+		}
+	}
+	return kernel_batch_policy_delete(run->b, &p->sel, p->dir, cookie);
+}
 
 static int plan_kernel_queue(struct plan_kernel_run *run, const struct policy_plan_entry *e, enum policy_dir dir,
 			     bool remove)
@@ -95,7 +185,7 @@ static int plan_kernel_queue(struct plan_kernel_run *run, const struct policy_pl
 	struct plan_kernel_cookie *c = &run->cookies[run->n++];
 	c->e = e;
 	c->dir = dir;
-	return remove ? kernel_batch_policy_delete(run->b, &p.sel, p.dir, c) : kernel_batch_policy_update(run->b, &p, c);
+	return remove ? plan_kernel_delete(run, &p, c) : kernel_batch_policy_update(run->b, &p, c);
 }
 
 static void plan_kernel_on_error(void *cookie, const struct kernel_error *err, void *ctx)
@@ -134,6 +224,7 @@ static void plan_kernel_run_free(struct plan_kernel_run *run)
 {
 	kernel_batch_free(run->b);
 	free(run->cookies);
+	free(run->found);
 }
 
 static int plan_kernel_queue_dirs(struct plan_kernel_run *run, const struct policy_plan_entry *e, uint8_t dirs,
@@ -154,7 +245,7 @@ int plan_kernel_apply(struct kernel *k, const struct policy_plan *plan, plan_ker
 		      struct plan_kernel_stats *stats)
 {
 	struct plan_kernel_run run;
-	struct plan_kernel_stats st = { 0, 0, 0 };
+	struct plan_kernel_stats st = { 0, 0, 0, 0 };
 	int r = plan_kernel_run_init(k, plan->n, cb, ctx, &run);
 	for (size_t i = 0; r == 0 && i < plan->n; i++)
 		r = plan_kernel_queue_dirs(&run, &plan->v[i], plan->v[i].dirs, false, &st.installed);
@@ -171,7 +262,7 @@ int plan_kernel_apply_diff(struct kernel *k, const struct policy_plan_diff *d, p
 			   void *ctx, struct plan_kernel_stats *stats)
 {
 	struct plan_kernel_run run;
-	struct plan_kernel_stats st = { 0, 0, 0 };
+	struct plan_kernel_stats st = { 0, 0, 0, 0 };
 	int r = plan_kernel_run_init(k, d->nadded + d->nremoved + d->nchanged, cb, ctx, &run);
 	/* First everything the new plan has, then what it no longer has. */
 	for (size_t i = 0; r == 0 && i < d->nadded; i++)
@@ -180,6 +271,8 @@ int plan_kernel_apply_diff(struct kernel *k, const struct policy_plan_diff *d, p
 		r = plan_kernel_queue_dirs(&run, d->changed[i].new, d->changed[i].new->dirs, false, &st.installed);
 	if (r == 0)
 		r = plan_kernel_flush(&run);
+	if (r == 0 && d->nremoved + d->nchanged >= PLAN_KERNEL_INDEX_MIN)
+		plan_kernel_dump(k, &run);
 	for (size_t i = 0; r == 0 && i < d->nchanged; i++) {
 		uint8_t gone = d->changed[i].old->dirs & (uint8_t)~d->changed[i].new->dirs;
 		r = plan_kernel_queue_dirs(&run, d->changed[i].old, gone, true, &st.removed);
@@ -189,6 +282,7 @@ int plan_kernel_apply_diff(struct kernel *k, const struct policy_plan_diff *d, p
 	if (r == 0)
 		r = plan_kernel_flush(&run);
 	st.failed = (unsigned)run.failures;
+	st.removed_by_index = run.by_index;
 	if (stats != NULL)
 		*stats = st;
 	plan_kernel_run_free(&run);

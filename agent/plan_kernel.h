@@ -18,6 +18,7 @@ typedef void (*plan_kernel_report_cb)(const struct policy_plan_entry *e, enum po
 
 struct plan_kernel_stats {
 	unsigned installed, removed, failed;
+	unsigned removed_by_index;   /* of removed: found in one dump, deleted by index (large removals) */
 };
 
 /* Installs (updates) every entry of plan. Returns the number of failures

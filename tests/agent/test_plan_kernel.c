@@ -139,6 +139,7 @@ static void test_apply_then_diff(void **state)
 	assert_int_equal(policy_plan_diff(p1, policy_model_plan(m2), &d), 0);
 	assert_int_equal(plan_kernel_apply_diff(k, &d, NULL, NULL, &st), 0);
 	assert_int_equal(st.failed, 0);
+	assert_int_equal(st.removed_by_index, 0); /* a few removals: by selector, no dump */
 	assert_int_equal(find("198.51.100.0/24", KERNEL_DIR_OUT).n, 0);
 	assert_int_equal(find("198.51.100.0/24", KERNEL_DIR_IN).n, 0);
 	assert_int_equal(find("203.0.113.0/24", KERNEL_DIR_OUT).p.kind, KERNEL_POLICY_TRAP);
@@ -150,6 +151,51 @@ static void test_apply_then_diff(void **state)
 	assert_int_equal(again.p.index, trap.p.index);
 	/* two traps + the new trap, drop out+in, own-address pass out+in, private out+in */
 	assert_int_equal(total(), 9);
+	policy_plan_diff_free(&d);
+	policy_model_free(m1);
+	policy_model_free(m2);
+}
+
+/* A reload that empties a private group of 2,000 hosts removes its 4,000
+ * policies by index after one dump (by selector the kernel walks every
+ * policy of the direction for each: quadratic), and only those. */
+static void test_large_removal_by_index(void **state)
+{
+	(void)state;
+	write_file("swanmesh.yaml", "node:\n  policy-dir: policies\n  addresses: [192.0.2.1]\ngroups:\n  private: { auth: [null] }\n");
+	write_file("policies/private-or-clear", "192.0.2.0/24\n");
+	write_file("policies/clear", "");
+	write_file("policies/block", "");
+	char *hosts = malloc(2000 * 24);
+	assert_non_null(hosts);
+	size_t n = 0;
+	for (unsigned i = 0; i < 2000; i++)
+		n += (size_t)snprintf(hosts + n, 24, "198.51.%u.%u\n", 100 + i / 250, i % 250 + 1);
+	write_file("policies/private", hosts);
+	free(hosts);
+	struct policy_model *m1 = load();
+	struct plan_kernel_stats st;
+	assert_int_equal(plan_kernel_apply(k, policy_model_plan(m1), NULL, NULL, &st), 0);
+	int before = total();
+	assert_true(before >= 4003);
+	struct found trap = find("192.0.2.0/24", KERNEL_DIR_OUT);
+	write_file("policies/private", "");
+	struct policy_model *m2 = load();
+	struct policy_plan_diff d;
+	assert_int_equal(policy_plan_diff(policy_model_plan(m1), policy_model_plan(m2), &d), 0);
+	assert_int_equal(plan_kernel_apply_diff(k, &d, NULL, NULL, &st), 0);
+	assert_int_equal(st.failed, 0);
+	assert_int_equal(st.removed, 4000);
+	assert_int_equal(st.removed_by_index, 4000);
+	assert_int_equal(total(), before - 4000);
+	assert_int_equal(find("198.51.100.1/32", KERNEL_DIR_OUT).n, 0);
+	assert_int_equal(find("198.51.107.250/32", KERNEL_DIR_IN).n, 0);
+	assert_int_equal(find("192.0.2.0/24", KERNEL_DIR_OUT).p.index, trap.p.index);
+	/* Clean up for the next test: the plan of m2 removed as a whole. */
+	struct policy_plan empty = { NULL, 0 };
+	policy_plan_diff_free(&d);
+	assert_int_equal(policy_plan_diff(policy_model_plan(m2), &empty, &d), 0);
+	assert_int_equal(plan_kernel_apply_diff(k, &d, NULL, NULL, &st), 0);
 	policy_plan_diff_free(&d);
 	policy_model_free(m1);
 	policy_model_free(m2);
@@ -261,6 +307,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_apply_then_diff),
 		cmocka_unit_test(test_failure_reported_with_entry),
+		cmocka_unit_test(test_large_removal_by_index),
 		cmocka_unit_test(test_prune_after_restart),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
