@@ -118,7 +118,7 @@ int cli_dnskey_run(const struct cli_opts *opts, int argc, char **argv)
 	NSS_NoDB_Init(NULL);
 	uv_loop_t loop;
 	uv_loop_init(&loop);
-	struct dns_ipseckey_config dc = { a.anchors, a.nanchors, NULL, 0, a.resolvers, a.nresolvers, a.timeout_ms };
+	struct dns_ipseckey_config dc = { a.anchors, a.nanchors, NULL, 0, a.resolvers, a.nresolvers, a.timeout_ms, 0 };
 	struct dns_ipseckey *d = NULL;
 	struct cli_dnskey_result r = { false, false, "", "" };
 	int rc = CLI_EXIT_FAILED;

@@ -146,6 +146,12 @@ void ctl_ike_status_text(struct agent_core *core, struct ctl_reply *r)
 			 e->dropped_half_open_source);
 	ctl_reply_printf(r, "Initiations: %u under way, %u queued, %lu trapped peers turned away (queue full)\n",
 			 c.initiating, c.queued, c.acquires_turned_away);
+	const struct dns_ipseckey_counters *d = &c.dns_counters;
+	if (c.dns)
+		ctl_reply_printf(r, "DNS: %u of %u lookups in flight, %lu sent, %lu shared, %lu from the cache, "
+				 "%lu refused (limit), %lu prefetches skipped\n",
+				 d->inflight, d->max_inflight, d->sent, d->joined, d->cached, d->refused,
+				 d->prefetch_refused);
 }
 
 static void ctl_ike_counter(struct json_writer *w, const char *key, unsigned long v)
@@ -183,5 +189,19 @@ void ctl_ike_status_json(struct agent_core *core, struct json_writer *w)
 	ctl_ike_counter(w, "initiating", c.initiating);
 	ctl_ike_counter(w, "initiation_queued", c.queued);
 	ctl_ike_counter(w, "acquires_turned_away", c.acquires_turned_away);
+	jw_object_end(w);
+	jw_key(w, "dns");
+	if (!c.dns) {
+		jw_null(w);
+		return;
+	}
+	jw_object_begin(w);
+	ctl_ike_counter(w, "inflight", c.dns_counters.inflight);
+	ctl_ike_counter(w, "max_inflight", c.dns_counters.max_inflight);
+	ctl_ike_counter(w, "sent", c.dns_counters.sent);
+	ctl_ike_counter(w, "joined", c.dns_counters.joined);
+	ctl_ike_counter(w, "cached", c.dns_counters.cached);
+	ctl_ike_counter(w, "refused", c.dns_counters.refused);
+	ctl_ike_counter(w, "prefetch_refused", c.dns_counters.prefetch_refused);
 	jw_object_end(w);
 }

@@ -3,7 +3,9 @@
 /* Peer keys from DNSSEC-validated IPSECKEY records (RFC 4025), looked up
  * with libunbound on the agent's libuv loop. Only answers that validate as
  * secure count; bogus and insecure answers are refusals with the reason.
- * Keys are cached for the record's TTL. */
+ * Keys are cached for the record's TTL. A question already in flight is
+ * not asked again: every lookup waiting for it shares its one libunbound
+ * query (dns_flight.h), and at most max_inflight queries run at once. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,7 +20,14 @@ struct dns_ipseckey_config {
 	const char *const *resolvers;      /* addresses to forward to; none: full recursion */
 	size_t nresolvers;
 	unsigned timeout_ms;               /* 0: 5000 */
+	unsigned max_inflight;             /* distinct queries at once; 0: DNS_IPSECKEY_MAX_INFLIGHT */
 };
+
+/* The default bound: ike.initiations-max (256) negotiations started at once
+ * each find room for their peer's lookup (the prefetch and IKE_AUTH's own
+ * lookup of an address ID are one query); even if every query ran into the
+ * 5 s timeout, 256 slots still take 51 new names a second. */
+#define DNS_IPSECKEY_MAX_INFLIGHT 256
 
 struct dns_ipseckey;
 
@@ -32,11 +41,16 @@ void dns_ipseckey_free(struct dns_ipseckey *d);
 /* The outcome of one lookup: key is owned by the callback (NULL on
  * failure, then why says what went wrong: "DNS timeout", "no IPSECKEY
  * record for N", "DNSSEC validation failed for N: ...", "N is not
- * DNSSEC-signed (insecure answer)"). */
+ * DNSSEC-signed (insecure answer)", "too many DNS lookups in flight
+ * (256): not looked up"). Lookups that shared one query each get their own
+ * key, or the same reason. */
 typedef void (*dns_ipseckey_cb)(void *ctx, SECKEYPublicKey *key, const char *why);
 
 /* Looks up the IPSECKEY of the reverse name of address (text), or of a
- * name. The callback runs later on the loop, or at once from the cache. */
+ * name. The callback runs later on the loop, or at once: from the cache,
+ * or refused because max_inflight other questions are in flight (joining
+ * a query already in flight is never refused). 0, or -1 when the lookup
+ * could not start (malformed name or address; the callback is not called). */
 int dns_ipseckey_lookup_address(struct dns_ipseckey *d, const char *address, dns_ipseckey_cb cb, void *ctx);
 int dns_ipseckey_lookup_name(struct dns_ipseckey *d, const char *name, dns_ipseckey_cb cb, void *ctx);
 
@@ -51,7 +65,26 @@ int dns_ipseckey_lookup_name(struct dns_ipseckey *d, const char *name, dns_ipsec
 int dns_ipseckey_lookup_name_for(struct dns_ipseckey *d, const char *name, const char *address, dns_ipseckey_cb cb,
 				 void *ctx);
 
-/* Lookups answered from the cache and sent to the network, for status. */
-void dns_ipseckey_counters(const struct dns_ipseckey *d, unsigned long *cached, unsigned long *sent);
+/* Warms the cache for the IPSECKEY of address's reverse name, for a peer
+ * that has proven nothing yet (IKE_SA_INIT, perhaps from a forged source).
+ * Nothing happens when the name is cached or in flight; a query starts
+ * only while fewer than max_inflight / 2 are in flight, so that a flood of
+ * forged IKE_SA_INITs leaves half the room to IKE_AUTH's lookups. 0:
+ * cached, in flight or sent; -1: not looked up (no room to spare, a bad
+ * address, libunbound refused). */
+int dns_ipseckey_prefetch_address(struct dns_ipseckey *d, const char *address);
+
+/* For status. A lookup of a name bound to an address counts once per
+ * step (IPSECKEY, A or AAAA, PTR). */
+struct dns_ipseckey_counters {
+	unsigned long cached;           /* answered from swanmesh's cache */
+	unsigned long sent;             /* queries handed to libunbound */
+	unsigned long joined;           /* shared a query in flight: nothing sent */
+	unsigned long refused;          /* failed: max_inflight queries in flight */
+	unsigned long prefetch_refused; /* prefetches not started: no room to spare */
+	unsigned inflight;              /* queries in flight now */
+	unsigned max_inflight;          /* the bound */
+};
+void dns_ipseckey_counters(const struct dns_ipseckey *d, struct dns_ipseckey_counters *out);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include <uv.h>
 
+#include "dns_ipseckey.h"
 #include "ike/ike.h"
 #include "kernel/kernel.h"
 #include "policy/model.h"
@@ -57,6 +58,8 @@ struct ike_bridge_counts {
 	unsigned ike_sas, ike_established, child_sas, sockets;
 	unsigned initiating, queued;            /* trapped peers: negotiating, waiting for a slot */
 	unsigned long acquires_turned_away;     /* queue full */
+	bool dns;                               /* dnssec on: dns holds the resolver's counters */
+	struct dns_ipseckey_counters dns_counters;
 	struct ike_counters engine;
 };
 void ike_bridge_counts(struct ike_bridge *b, struct ike_bridge_counts *out);

@@ -32,7 +32,7 @@ struct peer_auth_query {
 	char why[256];
 	char addr[64];                /* the peer, for the log */
 	uint64_t start_us;
-	struct peer_auth_query *next;
+	struct peer_auth_query *prev, *next; /* pa->queries: unlinked in O(1) */
 };
 
 struct peer_auth {
@@ -263,13 +263,24 @@ int peer_auth_fill(const struct peer_auth *pa, const struct policy_group_conf *g
 	return 0;
 }
 
+static void peer_auth_link(struct peer_auth *pa, struct peer_auth_query *q)
+{
+	q->prev = NULL;
+	q->next = pa->queries;
+	if (pa->queries != NULL)
+		pa->queries->prev = q;
+	pa->queries = q;
+}
+
 static void peer_auth_unlink(struct peer_auth *pa, struct peer_auth_query *q)
 {
-	for (struct peer_auth_query **pp = &pa->queries; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == q) {
-			*pp = q->next;
-			return;
-		}
+	if (q->prev != NULL)
+		q->prev->next = q->next;
+	else
+		pa->queries = q->next;
+	if (q->next != NULL)
+		q->next->prev = q->prev;
+	q->prev = q->next = NULL;
 }
 
 static uint64_t peer_auth_now_us(void)
@@ -297,7 +308,8 @@ static void peer_auth_dns_done(void *ctx, SECKEYPublicKey *key, const char *why)
 	struct peer_auth_query *q = ctx;
 	peer_auth_dns_log(q, key, why);
 	if (q->in_call) {
-		/* From the cache, inside the lookup: answered synchronously. */
+		/* Inside the lookup (from the cache, or refused: too many
+		 * lookups in flight): answered synchronously. */
 		q->answered = true;
 		q->key = key;
 		snprintf(q->why, sizeof(q->why), "%s", why ? why : "");
@@ -341,8 +353,7 @@ static int peer_auth_by_dns(struct peer_auth *pa, const struct ike_peer_auth_req
 	*q = (struct peer_auth_query){ .pa = pa, .token = req->token, .done = done, .ctx = ctx, .in_call = true,
 				       .start_us = peer_auth_now_us() };
 	snprintf(q->addr, sizeof(q->addr), "%s", addr);
-	q->next = pa->queries;
-	pa->queries = q;
+	peer_auth_link(pa, q);
 	int r;
 	if (req->id_type == IKE_ID_FQDN && req->id_len > 0 && req->id_len < 254) {
 		char name[256];
@@ -365,21 +376,26 @@ static int peer_auth_by_dns(struct peer_auth *pa, const struct ike_peer_auth_req
 	return IKE_PENDING;
 }
 
-static void peer_auth_prefetch_done(void *ctx, SECKEYPublicKey *key, const char *why)
-{
-	(void)ctx;
-	(void)why; /* IKE_AUTH asks again and reports the reason */
-	if (key != NULL)
-		SECKEY_DestroyPublicKey(key);
-}
-
 void peer_auth_prefetch(struct peer_auth *pa, const struct policy_group_conf *g, const struct ike_addr *peer)
 {
 	char addr[64];
 	if (pa == NULL || pa->dns == NULL || !peer_auth_has(g, POLICY_AUTH_DNSSEC) ||
 	    inet_ntop(peer->family == AF_INET6 ? AF_INET6 : AF_INET, peer->ip, addr, sizeof(addr)) == NULL)
 		return;
-	dns_ipseckey_lookup_address(pa->dns, addr, peer_auth_prefetch_done, NULL);
+	/* The peer has proven nothing yet (the source may be forged): only
+	 * with room to spare, so IKE_AUTH's lookups always find some. A
+	 * prefetch not made costs IKE_AUTH the wait, nothing else: it asks
+	 * again and reports the reason. */
+	(void)dns_ipseckey_prefetch_address(pa->dns, addr);
+}
+
+bool peer_auth_dns_counters(const struct peer_auth *pa, struct dns_ipseckey_counters *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (pa == NULL || pa->dns == NULL)
+		return false;
+	dns_ipseckey_counters(pa->dns, out);
+	return true;
 }
 
 int peer_auth_peer_key(struct peer_auth *pa, const struct policy_group_conf *g, const struct ike_peer_auth_req *req,

@@ -14,6 +14,7 @@
 #include "policy/config.h"
 
 struct peer_auth;
+struct dns_ipseckey_counters;
 
 /* Loads the node certificate named in cfg (if any) and starts the DNSSEC
  * resolver (if dnssec is enabled). cfg is borrowed for the call. *out owned
@@ -41,8 +42,14 @@ int peer_auth_peer_key(struct peer_auth *pa, const struct policy_group_conf *g, 
 
 /* Starts the peer's IPSECKEY lookup (by its address) while IKE_SA_INIT
  * runs, for groups with dnssec auth: the answer waits in the cache for
- * IKE_AUTH. Nothing happens for other groups. */
+ * IKE_AUTH, whose own lookup joins it while it is in flight. Only while
+ * fewer than half the bound of DNS lookups are in flight
+ * (dns_ipseckey_prefetch_address). Nothing happens for other groups. */
 void peer_auth_prefetch(struct peer_auth *pa, const struct policy_group_conf *g, const struct ike_addr *peer);
+
+/* The DNSSEC resolver's counters (dns_ipseckey_counters), for status:
+ * false (and zeros) when dnssec is not enabled. */
+bool peer_auth_dns_counters(const struct peer_auth *pa, struct dns_ipseckey_counters *out);
 
 /* "CN=west,O=Fleet" of the node certificate, or NULL. */
 const char *peer_auth_subject(const struct peer_auth *pa);

@@ -2,7 +2,9 @@
  * serving DNSSEC-signed zones made here with ldns (tests/agent/dnssec-zones.sh),
  * in a private network namespace: a secure answer gives the key (then the
  * cache), a missing record, a broken signature, an unsigned zone and a
- * silent resolver each give their reason. Needs root, nsd and ldnsutils. */
+ * silent resolver each give their reason. Lookups of one question share
+ * one query; at most max_inflight run at once, prefetches in half of them;
+ * freeing the resolver answers nobody. Needs root, nsd and ldnsutils. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -29,6 +31,7 @@ struct outcome {
 	bool has_key;
 	char why[512];
 	SECItem point;
+	SECKEYPublicKey *key;   /* on_keep: the key itself, the test's to destroy */
 };
 
 static void on_result(void *ctx, SECKEYPublicKey *key, const char *why)
@@ -43,21 +46,62 @@ static void on_result(void *ctx, SECKEYPublicKey *key, const char *why)
 	}
 }
 
+/* Keeps the key: two callbacks of one shared answer must not get the same one. */
+static void on_keep(void *ctx, SECKEYPublicKey *key, const char *why)
+{
+	struct outcome *o = ctx;
+	o->done = true;
+	o->has_key = key != NULL;
+	o->key = key;
+	snprintf(o->why, sizeof(o->why), "%s", why ? why : "");
+}
+
 static void run_until(uv_loop_t *loop, struct outcome *o)
 {
 	while (!o->done)
 		uv_run(loop, UV_RUN_ONCE);
 }
 
-static struct dns_ipseckey *resolver(uv_loop_t *loop, const char *fwd, unsigned timeout_ms)
+static struct dns_ipseckey *resolver_max(uv_loop_t *loop, const char *fwd, unsigned timeout_ms, unsigned max)
 {
 	const char *tas[] = { ta_file };
 	const char *res[] = { fwd };
-	struct dns_ipseckey_config cfg = { tas, 1, NULL, 0, res, 1, timeout_ms };
+	struct dns_ipseckey_config cfg = { tas, 1, NULL, 0, res, 1, timeout_ms, max };
 	struct dns_ipseckey *d;
 	char why[256];
 	assert_int_equal(dns_ipseckey_new(loop, &cfg, &d, why, sizeof(why)), 0);
 	return d;
+}
+
+static struct dns_ipseckey *resolver(uv_loop_t *loop, const char *fwd, unsigned timeout_ms)
+{
+	return resolver_max(loop, fwd, timeout_ms, 0);
+}
+
+static struct dns_ipseckey_counters counters(const struct dns_ipseckey *d)
+{
+	struct dns_ipseckey_counters n;
+	dns_ipseckey_counters(d, &n);
+	return n;
+}
+
+static void close_loop(uv_loop_t *loop, struct dns_ipseckey *d)
+{
+	dns_ipseckey_free(d);
+	uv_run(loop, UV_RUN_DEFAULT);
+	assert_int_equal(uv_loop_close(loop), 0);
+}
+
+/* The key of the signed zone's records, as dnssec-zones.sh made it. */
+static void assert_published_key(const SECKEYPublicKey *key)
+{
+	unsigned int len = 0;
+	unsigned char *want = ATOB_AsciiToData(point_b64, &len);
+	assert_non_null(key);
+	assert_int_equal(len, 64);
+	assert_int_equal(key->u.ec.publicValue.len, 65);
+	assert_memory_equal(key->u.ec.publicValue.data + 1, want, 64);
+	PORT_Free(want);
 }
 
 static void test_secure_then_cached(void **state)
@@ -82,10 +126,11 @@ static void test_secure_then_cached(void **state)
 	assert_true(again.done); /* from the cache, at once */
 	assert_true(again.has_key);
 	SECITEM_FreeItem(&again.point, PR_FALSE);
-	unsigned long cached, sent;
-	dns_ipseckey_counters(d, &cached, &sent);
-	assert_int_equal(cached, 1);
-	assert_int_equal(sent, 1);
+	struct dns_ipseckey_counters n = counters(d);
+	assert_int_equal(n.cached, 1);
+	assert_int_equal(n.sent, 1);
+	assert_int_equal(n.joined, 0);
+	assert_int_equal(n.max_inflight, 256); /* the default */
 	dns_ipseckey_free(d);
 	uv_run(&loop, UV_RUN_DEFAULT);
 	uv_loop_close(&loop);
@@ -173,6 +218,220 @@ static void test_name_bound_to_address(void **state)
 	uv_loop_close(&loop);
 }
 
+/* Two lookups of one name back to back: one query, both answered, each
+ * with a key of its own. */
+static void test_shared_lookup(void **state)
+{
+	(void)state;
+	uv_loop_t loop;
+	uv_loop_init(&loop);
+	struct dns_ipseckey *d = resolver(&loop, "192.0.2.53", 5000);
+	struct outcome a = { 0 }, b = { 0 };
+	assert_int_equal(dns_ipseckey_lookup_address(d, "192.0.2.1", on_keep, &a), 0);
+	assert_int_equal(dns_ipseckey_lookup_address(d, "192.0.2.1", on_keep, &b), 0);
+	assert_false(a.done || b.done);
+	struct dns_ipseckey_counters n = counters(d);
+	assert_int_equal(n.sent, 1);
+	assert_int_equal(n.joined, 1);
+	assert_int_equal(n.inflight, 1);
+	run_until(&loop, &a);
+	run_until(&loop, &b);
+	assert_published_key(a.key);
+	assert_published_key(b.key);
+	assert_ptr_not_equal(a.key, b.key);
+	n = counters(d);
+	assert_int_equal(n.sent, 1);
+	assert_int_equal(n.joined, 1);
+	assert_int_equal(n.cached, 0);
+	assert_int_equal(n.inflight, 0);
+	SECKEY_DestroyPublicKey(a.key);
+	SECKEY_DestroyPublicKey(b.key);
+	close_loop(&loop, d);
+}
+
+/* Each step of a bound lookup (IPSECKEY, A, PTR) is shared with whoever
+ * asks the same question; the address checks are still each waiter's. */
+static void test_shared_name_for(void **state)
+{
+	(void)state;
+	uv_loop_t loop;
+	uv_loop_init(&loop);
+	struct dns_ipseckey *d = resolver(&loop, "192.0.2.53", 5000);
+	struct outcome a = { 0 }, b = { 0 }, c = { 0 }, p = { 0 };
+	assert_int_equal(dns_ipseckey_lookup_name_for(d, "west.lab.example", "192.0.2.1", on_result, &a), 0);
+	assert_int_equal(dns_ipseckey_lookup_name_for(d, "west.lab.example", "192.0.2.1", on_result, &b), 0);
+	assert_int_equal(dns_ipseckey_lookup_name_for(d, "west.lab.example", "192.0.2.9", on_result, &c), 0);
+	assert_int_equal(dns_ipseckey_lookup_name(d, "west.lab.example", on_result, &p), 0);
+	run_until(&loop, &a);
+	run_until(&loop, &b);
+	run_until(&loop, &c);
+	run_until(&loop, &p);
+	assert_true(a.has_key);
+	assert_true(b.has_key);
+	assert_true(p.has_key);
+	assert_false(c.has_key);
+	assert_string_equal(c.why, "the secure A records of west.lab.example do not contain 192.0.2.9: its key does "
+				   "not speak for that address");
+	/* IPSECKEY: a sends, b c p join; A: a sends, b c join; PTR: a sends, b joins. */
+	struct dns_ipseckey_counters n = counters(d);
+	assert_int_equal(n.sent, 3);
+	assert_int_equal(n.joined, 6);
+	assert_int_equal(n.inflight, 0);
+	SECITEM_FreeItem(&a.point, PR_FALSE);
+	SECITEM_FreeItem(&b.point, PR_FALSE);
+	SECITEM_FreeItem(&p.point, PR_FALSE);
+	close_loop(&loop, d);
+}
+
+/* max_inflight 2: a third question is refused at once; joining one in
+ * flight is not; once they are answered a new question is asked. */
+static void test_bounded(void **state)
+{
+	(void)state;
+	uv_loop_t loop;
+	uv_loop_init(&loop);
+	struct dns_ipseckey *d = resolver_max(&loop, "192.0.2.53", 5000, 2);
+	struct outcome a = { 0 }, b = { 0 }, j = { 0 }, c = { 0 }, e = { 0 };
+	assert_int_equal(dns_ipseckey_lookup_address(d, "192.0.2.1", on_result, &a), 0);
+	assert_int_equal(dns_ipseckey_lookup_address(d, "192.0.2.99", on_result, &b), 0);
+	assert_int_equal(dns_ipseckey_lookup_address(d, "192.0.2.1", on_result, &j), 0);
+	assert_false(j.done);
+	assert_int_equal(dns_ipseckey_lookup_address(d, "203.0.113.1", on_result, &c), 0);
+	assert_true(c.done);
+	assert_false(c.has_key);
+	assert_string_equal(c.why, "too many DNS lookups in flight (2): not looked up");
+	struct dns_ipseckey_counters n = counters(d);
+	assert_int_equal(n.sent, 2);
+	assert_int_equal(n.joined, 1);
+	assert_int_equal(n.refused, 1);
+	assert_int_equal(n.inflight, 2);
+	assert_int_equal(n.max_inflight, 2);
+	run_until(&loop, &a);
+	run_until(&loop, &b);
+	run_until(&loop, &j);
+	assert_true(a.has_key);
+	assert_true(j.has_key);
+	assert_false(b.has_key);
+	assert_non_null(strstr(b.why, "no IPSECKEY record for 99.2.0.192.in-addr.arpa."));
+	assert_int_equal(dns_ipseckey_lookup_address(d, "203.0.113.1", on_result, &e), 0);
+	assert_false(e.done);
+	run_until(&loop, &e);
+	assert_non_null(strstr(e.why, "is not DNSSEC-signed (insecure answer)"));
+	n = counters(d);
+	assert_int_equal(n.sent, 3);
+	assert_int_equal(n.refused, 1);
+	SECITEM_FreeItem(&a.point, PR_FALSE);
+	SECITEM_FreeItem(&j.point, PR_FALSE);
+	close_loop(&loop, d);
+}
+
+static void run_while_in_flight(uv_loop_t *loop, const struct dns_ipseckey *d)
+{
+	while (counters(d).inflight > 0)
+		uv_run(loop, UV_RUN_ONCE);
+}
+
+/* Prefetches (IKE_SA_INIT, unproven sources) start a query only while
+ * fewer than half the bound are in flight; lookups still find room. */
+static void test_prefetch_yields(void **state)
+{
+	(void)state;
+	uv_loop_t loop;
+	uv_loop_init(&loop);
+	struct dns_ipseckey *d = resolver_max(&loop, "192.0.2.53", 5000, 4);
+	struct outcome a = { 0 }, b = { 0 }, c = { 0 }, k = { 0 };
+	assert_int_equal(dns_ipseckey_lookup_address(d, "192.0.2.99", on_result, &a), 0);
+	assert_int_equal(dns_ipseckey_lookup_address(d, "203.0.113.1", on_result, &b), 0);
+	assert_int_equal(dns_ipseckey_prefetch_address(d, "192.0.2.1"), -1);
+	assert_int_equal(dns_ipseckey_prefetch_address(d, "192.0.2.99"), 0); /* in flight: nothing to do */
+	assert_int_equal(dns_ipseckey_lookup_address(d, "198.51.100.1", on_result, &c), 0);
+	assert_false(c.done);
+	struct dns_ipseckey_counters n = counters(d);
+	assert_int_equal(n.sent, 3);
+	assert_int_equal(n.joined, 1);
+	assert_int_equal(n.prefetch_refused, 1);
+	assert_int_equal(n.refused, 0);
+	assert_int_equal(n.inflight, 3);
+	run_until(&loop, &a);
+	run_until(&loop, &b);
+	run_until(&loop, &c);
+	assert_non_null(strstr(c.why, "DNSSEC validation failed for 1.100.51.198.in-addr.arpa."));
+	/* With room to spare, the prefetch runs and its answer fills the cache. */
+	assert_int_equal(dns_ipseckey_prefetch_address(d, "192.0.2.1"), 0);
+	assert_int_equal(counters(d).inflight, 1);
+	run_while_in_flight(&loop, d);
+	assert_int_equal(dns_ipseckey_lookup_address(d, "192.0.2.1", on_result, &k), 0);
+	assert_true(k.done);
+	assert_true(k.has_key);
+	n = counters(d);
+	assert_int_equal(n.sent, 4);
+	assert_int_equal(n.cached, 1);
+	SECITEM_FreeItem(&k.point, PR_FALSE);
+	close_loop(&loop, d);
+}
+
+static void on_forbidden(void *ctx, SECKEYPublicKey *key, const char *why)
+{
+	(void)ctx;
+	(void)key;
+	fail_msg("a cancelled lookup was answered: %s", why ? why : "a key");
+}
+
+/* Freeing the resolver answers no one: shared queries, the steps of a
+ * bound lookup and a prefetch included. */
+static void test_free_cancels_shared(void **state)
+{
+	(void)state;
+	uv_loop_t loop;
+	uv_loop_init(&loop);
+	struct dns_ipseckey *d = resolver(&loop, "192.0.2.53", 5000);
+	assert_int_equal(dns_ipseckey_lookup_address(d, "192.0.2.1", on_forbidden, NULL), 0);
+	assert_int_equal(dns_ipseckey_lookup_address(d, "192.0.2.1", on_forbidden, NULL), 0);
+	assert_int_equal(dns_ipseckey_lookup_name_for(d, "west.lab.example", "192.0.2.1", on_forbidden, NULL), 0);
+	assert_int_equal(dns_ipseckey_lookup_name_for(d, "west.lab.example", "192.0.2.1", on_forbidden, NULL), 0);
+	assert_int_equal(dns_ipseckey_prefetch_address(d, "192.0.2.99"), 0);
+	struct dns_ipseckey_counters n = counters(d);
+	assert_int_equal(n.joined, 2);
+	assert_int_equal(n.inflight, 3);
+	usleep(100 * 1000); /* the answers wait in libunbound's pipe */
+	close_loop(&loop, d);
+}
+
+struct freeing {
+	struct dns_ipseckey *d;
+	int calls;
+};
+
+static void on_result_free(void *ctx, SECKEYPublicKey *key, const char *why)
+{
+	struct freeing *f = ctx;
+	(void)why;
+	f->calls++;
+	if (key != NULL)
+		SECKEY_DestroyPublicKey(key);
+	if (f->d != NULL)
+		dns_ipseckey_free(f->d);
+	f->d = NULL;
+}
+
+/* The first waiter of a shared answer frees the resolver: the others are
+ * not answered. */
+static void test_free_from_shared_answer(void **state)
+{
+	(void)state;
+	uv_loop_t loop;
+	uv_loop_init(&loop);
+	struct freeing f = { resolver(&loop, "192.0.2.53", 5000), 0 };
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(dns_ipseckey_lookup_address(f.d, "192.0.2.1", on_result_free, &f), 0);
+	assert_int_equal(counters(f.d).joined, 2);
+	while (f.calls == 0)
+		uv_run(&loop, UV_RUN_ONCE);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(f.calls, 1);
+	assert_int_equal(uv_loop_close(&loop), 0);
+}
+
 static void test_missing_record(void **state)
 {
 	(void)state;
@@ -198,13 +457,35 @@ static void test_timeout(void **state)
 	expect_refusal("192.0.2.77", 700, "192.0.2.1", "DNS timeout");
 }
 
+/* Waiters of one query each time out; the query then frees its slot. */
+static void test_shared_timeout(void **state)
+{
+	(void)state;
+	uv_loop_t loop;
+	uv_loop_init(&loop);
+	struct dns_ipseckey *d = resolver_max(&loop, "192.0.2.77", 700, 1);
+	struct outcome a = { 0 }, b = { 0 }, c = { 0 };
+	assert_int_equal(dns_ipseckey_lookup_address(d, "192.0.2.1", on_result, &a), 0);
+	assert_int_equal(dns_ipseckey_lookup_address(d, "192.0.2.1", on_result, &b), 0);
+	assert_int_equal(dns_ipseckey_lookup_address(d, "192.0.2.99", on_result, &c), 0);
+	assert_string_equal(c.why, "too many DNS lookups in flight (1): not looked up");
+	run_until(&loop, &a);
+	run_until(&loop, &b);
+	assert_string_equal(a.why, "DNS timeout: no answer for 1.2.0.192.in-addr.arpa. within 700 ms");
+	assert_string_equal(b.why, a.why);
+	assert_int_equal(counters(d).inflight, 0);
+	assert_int_equal(dns_ipseckey_lookup_address(d, "192.0.2.99", on_forbidden, NULL), 0);
+	assert_int_equal(counters(d).inflight, 1);
+	close_loop(&loop, d);
+}
+
 static void test_bad_trust_anchor(void **state)
 {
 	(void)state;
 	uv_loop_t loop;
 	uv_loop_init(&loop);
 	const char *tas[] = { "/nonexistent/root.key" };
-	struct dns_ipseckey_config cfg = { tas, 1, NULL, 0, NULL, 0, 0 };
+	struct dns_ipseckey_config cfg = { tas, 1, NULL, 0, NULL, 0, 0, 0 };
 	struct dns_ipseckey *d = NULL;
 	char why[256];
 	assert_int_equal(dns_ipseckey_new(&loop, &cfg, &d, why, sizeof(why)), -1);
@@ -247,6 +528,10 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_name_bound_to_address), cmocka_unit_test(test_missing_record),
 		cmocka_unit_test(test_broken_signature),   cmocka_unit_test(test_unsigned_zone),
 		cmocka_unit_test(test_timeout),		   cmocka_unit_test(test_bad_trust_anchor),
+		cmocka_unit_test(test_shared_lookup),	   cmocka_unit_test(test_shared_name_for),
+		cmocka_unit_test(test_bounded),		   cmocka_unit_test(test_prefetch_yields),
+		cmocka_unit_test(test_free_cancels_shared), cmocka_unit_test(test_free_from_shared_answer),
+		cmocka_unit_test(test_shared_timeout),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 	NSS_Shutdown();
