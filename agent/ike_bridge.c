@@ -64,6 +64,17 @@ static int ike_bridge_spi_alloc(void *ctx, const struct ike_addr *local, const s
 	return r;
 }
 
+static void ike_bridge_spi_free(void *ctx, const struct ike_addr *local, const struct ike_addr *peer, uint32_t spi)
+{
+	struct ike_bridge *b = ctx;
+	struct kernel_addr src, dst;
+	struct kernel_error err;
+	addr_conv_ike_to_kernel(peer, &src);
+	addr_conv_ike_to_kernel(local, &dst);
+	/* Gone already when a failed install cleaned up after itself. */
+	(void)kernel_sa_delete(b->k, &src, &dst, spi, &err);
+}
+
 static int ike_bridge_peer_conf(void *ctx, const struct ike_addr *local, const struct ike_addr *peer, bool initiator,
 				struct ike_peer_conf *out, char *why, size_t whylen)
 {
@@ -114,6 +125,7 @@ static void ike_bridge_env(struct ike_bridge *b, struct ike_env *env)
 	env->now_ms = ike_bridge_now;
 	env->random = ike_bridge_random;
 	env->spi_alloc = ike_bridge_spi_alloc;
+	env->spi_free = ike_bridge_spi_free;
 	env->peer_conf = ike_bridge_peer_conf;
 	env->peer_key = ike_bridge_peer_key;
 	env->child_up = ike_bridge_child_up;
@@ -474,6 +486,7 @@ void ike_bridge_counts(struct ike_bridge *b, struct ike_bridge_counts *out)
 	out->initiating = pending_peers_negotiating(b->pending);
 	out->queued = pending_peers_queued(b->pending);
 	out->acquires_turned_away = b->acquires_turned_away;
+	out->dns = peer_auth_dns_counters(b->auth, &out->dns_counters);
 }
 
 struct ike_bridge_each {

@@ -249,6 +249,8 @@ void eng_sa_free(struct ike_sa *sa)
 	if (!e->freeing)
 		e->env.timer_cancel(e->env.ctx, sa->serial);
 	eng_half_open_leave(sa);
+	if (sa->child_spi_unused && e->env.spi_free != NULL)
+		e->env.spi_free(e->env.ctx, &sa->local, &sa->peer, sa->child_spi_in);
 	eng_unhash(sa);
 	if (sa->prev != NULL)
 		sa->prev->next = sa->next;

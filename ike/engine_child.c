@@ -125,6 +125,8 @@ int eng_child_install(struct ike_sa *sa, const struct eng_child_new *n)
 		sa->n_children--; /* c is the last one */
 		return -1;
 	}
+	if (n->spi_in == sa->child_spi_in)
+		sa->child_spi_unused = false; /* the Child SA owns it now */
 	return 0;
 }
 

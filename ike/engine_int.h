@@ -107,6 +107,7 @@ struct ike_sa {
 	unsigned n_children;
 	struct eng_child child[ENG_MAX_CHILD];
 	uint32_t child_spi_in;      /* allocated before IKE_AUTH (initiator) */
+	bool child_spi_unused;      /* allocated, no Child SA installed with it yet */
 	/* Times. */
 	uint64_t created_ms, established_ms, last_rx_ms, expire_ms, rekey_ms, liveness_next;
 	uint64_t resp_resent_ms;    /* the cached answer last sent again */

@@ -82,6 +82,7 @@ int eng_auth_start(struct ike_sa *sa)
 	int r;
 	if ((r = sa->e->env.spi_alloc(sa->e->env.ctx, &sa->local, &sa->peer, &sa->child_spi_in)) != 0)
 		return r;
+	sa->child_spi_unused = true;
 	struct eng_chain c;
 	eng_chain_init(&c);
 	if ((r = eng_put_identity(sa, &c)) != 0)
@@ -189,6 +190,8 @@ static void eng_auth_answer(struct ike_sa *sa, uint32_t msgid, const struct ike_
 		err = IKE_N_TS_UNACCEPTABLE;
 	else if (sa->e->env.spi_alloc(sa->e->env.ctx, &sa->local, &sa->peer, &sa->child_spi_in) != 0)
 		err = IKE_N_TEMPORARY_FAILURE;
+	else
+		sa->child_spi_unused = true;
 	bool transport = sa->conf.transport && (eng_msg_notify(m, IKE_N_USE_TRANSPORT_MODE) != NULL);
 	/* The Child SA goes into the kernel before the answer is even built:
 	 * the answer then says whether it stands (TEMPORARY_FAILURE when this
@@ -374,7 +377,8 @@ static void eng_auth_initiator_done(struct ike_sa *sa, const struct ike_msg *m)
 	struct ike_ts tsi, tsr;
 	sa->req_busy = false;
 	eng_out_free(&sa->req);
-	eng_sa_established(sa);
+	/* A Child SA refused or unusable is our negotiation failing, not an
+	 * established IKE SA ending: established only once the checks pass. */
 	for (unsigned i = 0; i < m->n_notify; i++)
 		if (m->notify[i].type < 16384) {
 			uint16_t t = m->notify[i].type;
@@ -395,6 +399,7 @@ static void eng_auth_initiator_done(struct ike_sa *sa, const struct ike_msg *m)
 			    "the peer's traffic selectors do not cover the host pair");
 		return;
 	}
+	eng_sa_established(sa);
 	const uint8_t *s = m->sa.prop[0].spi;
 	uint32_t spi_out = (uint32_t)s[0] << 24 | (uint32_t)s[1] << 16 | (uint32_t)s[2] << 8 | s[3];
 	bool transport = sa->conf.transport && (eng_msg_notify(m, IKE_N_USE_TRANSPORT_MODE) != NULL);

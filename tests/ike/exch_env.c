@@ -43,6 +43,15 @@ static int exch_cb_random(void *ctx, uint8_t *buf, size_t len)
 	return ike_crypto_rand_nss(NULL, buf, len);
 }
 
+static void exch_cb_spi_free(void *ctx, const struct ike_addr *local, const struct ike_addr *peer, uint32_t spi)
+{
+	struct exch_side *s = ctx;
+	(void)local;
+	(void)peer;
+	(void)spi;
+	s->n_spi_freed++;
+}
+
 static int exch_cb_spi(void *ctx, const struct ike_addr *local, const struct ike_addr *peer, uint32_t *spi)
 {
 	struct exch_side *s = ctx;
@@ -269,6 +278,7 @@ static void exch_side_init(struct exch_world *w, int idx)
 		.now_ms = exch_cb_now,
 		.random = exch_cb_random,
 		.spi_alloc = exch_cb_spi,
+		.spi_free = exch_cb_spi_free,
 		.peer_conf = exch_cb_conf,
 		.peer_key = exch_cb_key,
 		.child_up = exch_cb_up,

@@ -81,6 +81,7 @@ struct exch_side {
 	bool refuse_conf;
 	bool refuse_child;              /* child_up answers -1 (the kernel said no) */
 	unsigned n_child_refused;
+	unsigned n_spi_freed;           /* SPIs given back unused (spi_free) */
 	unsigned n_conf_calls;
 	/* peer_key */
 	enum exch_key_mode key_mode;

@@ -58,6 +58,9 @@ static void delete_from(struct exch_world *w, int idx)
 	assert_int_equal(exch_trace_count(w, idx, IKE_EXCH_INFORMATIONAL, 0), 1);
 	assert_int_equal(exch_trace_count(w, !idx, IKE_EXCH_INFORMATIONAL, 1), 1);
 	assert_int_equal(w->side[idx].n_fail, 0);
+	/* The SPIs belonged to the Child SAs: none given back as unused. */
+	assert_int_equal(w->side[EXCH_A].n_spi_freed, 0);
+	assert_int_equal(w->side[EXCH_B].n_spi_freed, 0);
 	assert_only_deleted(w, !idx);
 	/* nothing more goes out afterwards */
 	unsigned n = w->n_trace;
@@ -293,6 +296,9 @@ static void test_first_child_install_failure_refused(void **state)
 	/* One IKE_AUTH answer, no Delete: the refusal was in it. */
 	assert_int_equal(exch_trace_count(w, EXCH_B, IKE_EXCH_IKE_AUTH, 1), 1);
 	assert_int_equal(exch_trace_count(w, EXCH_B, IKE_EXCH_INFORMATIONAL, 0), 0);
+	/* Both give back the inbound SPI they allocated for it. */
+	assert_int_equal(w->side[EXCH_A].n_spi_freed, 1);
+	assert_int_equal(w->side[EXCH_B].n_spi_freed, 1);
 }
 
 /* IKE lifetime 60 s: the IKE SA is replaced (new SPIs) around 54 s; the

@@ -158,6 +158,9 @@ struct ike_env {
 	int (*random)(void *ctx, uint8_t *buf, size_t len);
 	/* An inbound ESP SPI for a Child SA from peer to local. 0 or -errno. */
 	int (*spi_alloc)(void *ctx, const struct ike_addr *local, const struct ike_addr *peer, uint32_t *spi);
+	/* Optional: an SPI of spi_alloc that no Child SA came to use (the
+	 * negotiation failed first) is given back. */
+	void (*spi_free)(void *ctx, const struct ike_addr *local, const struct ike_addr *peer, uint32_t spi);
 	/* How to treat a peer: 0 and *out filled, or -1 to refuse (why set):
 	 * the engine answers NO_PROPOSAL_CHOSEN (responder) or fails. */
 	int (*peer_conf)(void *ctx, const struct ike_addr *local, const struct ike_addr *peer, bool initiator,
