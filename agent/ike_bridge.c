@@ -14,6 +14,7 @@
 #include "log.h"
 #include "peer_conf.h"
 #include "peer_rules.h"
+#include "plan_kernel.h"
 
 #define IKE_BRIDGE_SPI_MIN 0x100u
 #define IKE_BRIDGE_SPI_MAX 0xffffffffu
@@ -166,6 +167,7 @@ int ike_bridge_new(uv_loop_t *loop, struct kernel *k, struct shunt_table *shunts
 	b->shunts = shunts;
 	b->model = model;
 	log_ratelimit_init(&b->turned_away_log, 10000);
+	log_ratelimit_init(&b->refused_log, 10000);
 	struct ike_env env;
 	struct ike_engine_conf conf;
 	memset(&conf, 0, sizeof(conf));
@@ -318,10 +320,41 @@ static void ike_bridge_regroup_table(struct ike_bridge *b,
  * go, so that the new group's policy applies at once (a %pass shunt made
  * under private-or-clear must not outlive a move to private by 15
  * minutes); the rest stay. */
+/* Whether trap is still one of the new model's policies for peer. */
+static bool ike_bridge_trap_current(struct ike_bridge *b, const struct kernel_addr *peer,
+				    const struct kernel_policy *trap)
+{
+	struct policy_host_rules hr;
+	ike_bridge_host_rules(b->model, peer, &hr);
+	for (unsigned i = 0; i <= hr.nport; i++) {
+		const struct policy_match *m = i < hr.nport ? &hr.port[i] : &hr.host;
+		struct policy_plan_entry e;
+		struct kernel_policy kp;
+		if (m->group != POLICY_GROUP_PRIVATE && m->group != POLICY_GROUP_PRIVATE_OR_CLEAR)
+			continue;
+		policy_plan_entry_of(&m->entry, &e);
+		if (plan_kernel_policy(&e, POLICY_DIR_OUT, &kp) == 0 && kp.priority == trap->priority &&
+		    kp.dir == trap->dir && memcmp(&kp.sel, &trap->sel, sizeof(kp.sel)) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void ike_bridge_regroup_one_pending(void *ctx, struct pending_peer *p)
+{
+	struct ike_bridge *b = ctx;
+	/* Releasing the held packets re-inserts the trap that held them: a
+	 * trap the reload replaced (the range went clear or block) must not
+	 * come back. The plan's update already moved the packets on. */
+	if (p->has_holding && !ike_bridge_trap_current(b, &p->peer, &p->holding))
+		p->has_holding = false;
+}
+
 static void ike_bridge_regroup(struct ike_bridge *b)
 {
 	ike_bridge_regroup_table(b, ike_bridge_collect_tunnels, ike_bridge_delete_tunnel);
 	ike_bridge_regroup_table(b, ike_bridge_collect_shunts, ike_bridge_remove_shunt);
+	pending_peers_each(b->pending, ike_bridge_regroup_one_pending, b);
 }
 
 void ike_bridge_set_model(struct ike_bridge *b, const struct policy_model *model)
@@ -400,10 +433,24 @@ static bool ike_bridge_slots_full(struct ike_bridge *b)
 	return max != 0 && pending_peers_negotiating(b->pending) >= max;
 }
 
+/* A peer some `private` rule covers: it waits in the urgent class. */
+static bool ike_bridge_urgent(struct ike_bridge *b, const struct kernel_addr *peer)
+{
+	struct policy_host_rules hr;
+	ike_bridge_host_rules(b->model, peer, &hr);
+	for (unsigned i = 0; i <= hr.nport; i++)
+		if ((i < hr.nport ? hr.port[i].group : hr.host.group) == POLICY_GROUP_PRIVATE)
+			return true;
+	return false;
+}
+
 bool ike_bridge_acquire_admit(struct ike_bridge *b, const struct kernel_addr *peer)
 {
+	/* Each class has the whole queue: spoofed private-or-clear
+	 * destinations cannot fill the room of private ones. */
 	if (pending_peers_get(b->pending, peer) != NULL || !ike_bridge_slots_full(b) ||
-	    pending_peers_queued(b->pending) < policy_model_config(b->model)->initiation_queue_max)
+	    pending_peers_queued_class(b->pending, ike_bridge_urgent(b, peer)) <
+		    policy_model_config(b->model)->initiation_queue_max)
 		return true;
 	b->acquires_turned_away++;
 	uint32_t suppressed = 0;
@@ -424,7 +471,7 @@ void ike_bridge_acquire(struct ike_bridge *b, const struct kernel_addr *local, c
 	struct pending_peer *p = pending_peers_get(b->pending, peer);
 	if (p == NULL) {
 		bool wait = ike_bridge_slots_full(b);
-		if (pending_peers_add(b->pending, local, peer, wait, &p) != 0) {
+		if (pending_peers_add(b->pending, local, peer, wait, ike_bridge_urgent(b, peer), &p) != 0) {
 			ike_bridge_fail_peer(b, local, peer, "out of memory");
 			return;
 		}

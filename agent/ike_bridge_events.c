@@ -20,9 +20,10 @@ bool ike_bridge_pending_has(struct ike_bridge *b, const struct kernel_addr *peer
 
 struct pending_peer *ike_bridge_pending_take(struct ike_bridge *b, const struct kernel_addr *peer)
 {
+	bool negotiating = pending_peers_get(b->pending, peer) != NULL && !pending_peers_get(b->pending, peer)->queued;
 	struct pending_peer *p = pending_peers_take(b->pending, peer);
 	/* Not at once: this may run inside the engine's callbacks. */
-	if (p != NULL && !p->queued && pending_peers_queued(b->pending) > 0)
+	if (negotiating && pending_peers_queued(b->pending) > 0)
 		ike_timers_arm(b->later, IKE_BRIDGE_LATER_DRAIN, 0);
 	return p;
 }
@@ -237,13 +238,29 @@ void ike_bridge_ike_failed(void *ctx, const struct ike_failure *f)
 	addr_conv_ike_to_kernel(&f->peer, &peer);
 	char text[64];
 	kernel_addr_format(&peer, text, sizeof(text));
-	if (f->established || !f->initiator) {
+	/* Ours, established, but no Child SA came of it (a local failure to
+	 * install): the negotiation failed all the same, or its packets would
+	 * stay held and its slot taken. */
+	bool ours_unfinished = f->established && f->initiator && ike_bridge_pending_has(b, &peer) &&
+			       !tunnel_table_has_peer(b->tunnels, &peer);
+	if ((f->established || !f->initiator) && !ours_unfinished) {
 		/* Not a negotiation of ours: its Child SAs went with child_down,
 		 * the trap applies again. A responder SA that failed before it
 		 * authenticated proves nothing of the peer (anyone can send an
 		 * IKE_SA_INIT "from" it): our own negotiation decides. */
-		log_info("%s: IKE SA #%u %s: %s (%s)", text, f->ike_serial, f->established ? "ended" : "refused",
-			 f->why, ike_fail_reason_name(f->reason));
+		if (f->established) {
+			log_info("%s: IKE SA #%u ended: %s (%s)", text, f->ike_serial, f->why,
+				 ike_fail_reason_name(f->reason));
+			return;
+		}
+		/* Refusals of unauthenticated requests: at most one line every
+		 * 10 s per kind of reason, whatever the addresses (a spoofed
+		 * flood comes from thousands and must not fill the disk), with
+		 * the count of those left out. */
+		uint32_t suppressed = 0;
+		if (log_ratelimit_allow(&b->refused_log, (uint64_t)f->reason + 1, uv_now(b->loop), &suppressed))
+			log_info("%s: IKE SA #%u refused: %s (%s; %u more such refusals since the last line)", text,
+				 f->ike_serial, f->why, ike_fail_reason_name(f->reason), suppressed);
 		return;
 	}
 	if (tunnel_table_has_peer(b->tunnels, &peer)) {

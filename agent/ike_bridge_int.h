@@ -45,6 +45,7 @@ struct ike_bridge {
 	struct pending_peers *pending;  /* trapped peers: negotiating or queued */
 	unsigned long acquires_turned_away;
 	struct log_ratelimit turned_away_log;
+	struct log_ratelimit refused_log;  /* unauthenticated responder refusals */
 	unsigned corked;                /* depth */
 	struct ike_bridge_out *out_head, **out_tail;
 	/* Peers whose IKE SA goes on the next loop turn (outside the engine's

@@ -159,11 +159,20 @@ static bool ike_socket_broken(int err)
 	return err == EBADF || err == ENOTSOCK || err == EFAULT || err == EINVAL;
 }
 
-/* Reads every queued datagram; returns how many, or -errno when the
- * socket cannot be read any more. */
+/* Datagrams read per readiness event. A flood faster than we answer never
+ * lets the queue run empty: reading "until EAGAIN" would then never return
+ * to the loop, and the control socket, timers and the XFRM socket would
+ * wait for the flood to end. The watch is level-triggered: what is left
+ * is read on the loop's next turn, after the others had theirs. */
+#define IKE_SOCKET_BUDGET 64
+
+/* Reads the queued datagrams, up to the budget; returns how many, or
+ * -errno when the socket cannot be read any more. */
 static int ike_socket_read(struct ike_socket *s)
 {
 	for (int got = 0;; got++) {
+		if (got >= IKE_SOCKET_BUDGET)
+			return got;
 		struct sockaddr_storage from, to;
 		char ctl[256];
 		struct iovec iov = { s->buf, sizeof(s->buf) };

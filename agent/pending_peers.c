@@ -15,7 +15,10 @@ struct pending_peers {
 	unsigned nbuckets;              /* a power of two */
 	unsigned count, nqueued;
 	uint64_t seed;
-	struct pending_peer *qhead, **qtail;
+	struct pending_queue {
+		struct pending_peer *head, **tail;
+		unsigned n;
+	} q[2];                         /* [1]: urgent */
 };
 
 static bool pending_addr_equal(const struct kernel_addr *a, const struct kernel_addr *b)
@@ -57,7 +60,8 @@ struct pending_peers *pending_peers_new(void)
 	/* Without randomness the table still works, only predictably. */
 	if (getrandom(&pp->seed, sizeof(pp->seed), GRND_NONBLOCK) != (ssize_t)sizeof(pp->seed))
 		pp->seed = (uint64_t)(uintptr_t)pp;
-	pp->qtail = &pp->qhead;
+	pp->q[0].tail = &pp->q[0].head;
+	pp->q[1].tail = &pp->q[1].head;
 	return pp;
 }
 
@@ -116,29 +120,33 @@ static void pending_grow(struct pending_peers *pp)
 
 static void pending_enqueue(struct pending_peers *pp, struct pending_peer *p)
 {
+	struct pending_queue *q = &pp->q[p->urgent];
 	p->queued = true;
 	p->qnext = NULL;
-	p->qprev = pp->qtail;
-	*pp->qtail = p;
-	pp->qtail = &p->qnext;
+	p->qprev = q->tail;
+	*q->tail = p;
+	q->tail = &p->qnext;
+	q->n++;
 	pp->nqueued++;
 }
 
 static void pending_dequeue(struct pending_peers *pp, struct pending_peer *p)
 {
+	struct pending_queue *q = &pp->q[p->urgent];
 	*p->qprev = p->qnext;
 	if (p->qnext != NULL)
 		p->qnext->qprev = p->qprev;
 	else
-		pp->qtail = p->qprev;
+		q->tail = p->qprev;
 	p->qnext = NULL;
 	p->qprev = NULL;
 	p->queued = false;
+	q->n--;
 	pp->nqueued--;
 }
 
 int pending_peers_add(struct pending_peers *pp, const struct kernel_addr *local, const struct kernel_addr *peer,
-		      bool queued, struct pending_peer **out)
+		      bool queued, bool urgent, struct pending_peer **out)
 {
 	*out = NULL;
 	struct pending_peer *p = calloc(1, sizeof(*p));
@@ -146,6 +154,7 @@ int pending_peers_add(struct pending_peers *pp, const struct kernel_addr *local,
 		return -ENOMEM;
 	p->local = *local;
 	p->peer = *peer;
+	p->urgent = urgent;
 	pending_grow(pp);
 	unsigned h = pending_hash(pp, peer);
 	p->hnext = pp->bucket[h];
@@ -173,7 +182,7 @@ struct pending_peer *pending_peers_take(struct pending_peers *pp, const struct k
 
 struct pending_peer *pending_peers_next_queued(struct pending_peers *pp)
 {
-	struct pending_peer *p = pp->qhead;
+	struct pending_peer *p = pp->q[1].head != NULL ? pp->q[1].head : pp->q[0].head;
 	if (p != NULL)
 		pending_dequeue(pp, p);
 	return p;
@@ -187,6 +196,11 @@ unsigned pending_peers_negotiating(const struct pending_peers *pp)
 unsigned pending_peers_queued(const struct pending_peers *pp)
 {
 	return pp->nqueued;
+}
+
+unsigned pending_peers_queued_class(const struct pending_peers *pp, bool urgent)
+{
+	return pp->q[urgent].n;
 }
 
 void pending_peers_each(struct pending_peers *pp, pending_peers_cb cb, void *ctx)

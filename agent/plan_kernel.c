@@ -169,6 +169,9 @@ static int plan_kernel_delete(struct plan_kernel_run *run, const struct kernel_p
 			run->by_index++;
 			return kernel_batch_policy_delete_index(run->b, f->index, p->dir, cookie);
 		}
+		/* Not ours in the kernel (gone already, or the selector now holds
+		 * a tunnel's, a shunt's or another daemon's policy): leave it. */
+		return 0;
 	}
 	return kernel_batch_policy_delete(run->b, &p->sel, p->dir, cookie);
 }

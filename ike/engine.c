@@ -350,7 +350,9 @@ void eng_sa_fail(struct ike_sa *sa, enum ike_fail_reason reason, uint16_t notify
 	va_start(ap, fmt);
 	vsnprintf(f.why, sizeof(f.why), fmt, ap);
 	va_end(ap);
-	eng_sa_log(sa, IKE_LOG_INFO, "IKE SA failed: %s", f.why);
+	/* An unauthenticated responder SA proves nothing of its sender and can
+	 * come by the thousand (a spoofed flood): the agent reports it. */
+	eng_sa_log(sa, !f.initiator && !f.established ? IKE_LOG_DEBUG : IKE_LOG_INFO, "IKE SA failed: %s", f.why);
 	e->cnt.failed++;
 	eng_child_down_all(sa);
 	eng_sa_free(sa);

@@ -289,7 +289,9 @@ static bool eng_source_ok(struct ike_engine *e, const struct ike_msg *m, const s
 			  const struct ike_addr *to, bool *proven)
 {
 	unsigned max = e->conf.half_open_per_source, n = eng_half_open_from(e, from);
-	if (max == 0 || n < max)
+	/* Without COOKIEs nothing proves where a request came from: a limit
+	 * per source would only let forgeries "from" a peer lock it out. */
+	if (max == 0 || n < max || e->conf.half_open_cookie == 0)
 		return true;
 	struct ike_sa *forgeable = eng_half_open_unproven(e, from);
 	if (forgeable != NULL && e->conf.half_open_cookie != 0) {

@@ -32,7 +32,7 @@ static void test_many_found(void **state)
 	for (unsigned i = 0; i < 5000; i++) {
 		struct pending_peer *p = NULL;
 		struct kernel_addr a = v4(i);
-		assert_int_equal(pending_peers_add(pp, &local, &a, i >= 4000, &p), 0);
+		assert_int_equal(pending_peers_add(pp, &local, &a, i >= 4000, false, &p), 0);
 		assert_non_null(p);
 		assert_int_equal(p->queued, i >= 4000);
 	}
@@ -80,7 +80,7 @@ static void test_queue_order(void **state)
 		char s[32];
 		snprintf(s, sizeof(s), "2001:db8::%u", 10 + i);
 		assert_int_equal(kernel_addr_parse(s, &a[i]), 0);
-		assert_int_equal(pending_peers_add(pp, &local, &a[i], true, &p), 0);
+		assert_int_equal(pending_peers_add(pp, &local, &a[i], true, false, &p), 0);
 	}
 	assert_null(pending_peers_get(pp, &local));
 	/* Taken from the middle and from the end of the queue: order kept. */
@@ -92,7 +92,7 @@ static void test_queue_order(void **state)
 	assert_false(p->queued);
 	assert_int_equal(pending_peers_negotiating(pp), 1);
 	/* A peer added after the last one was taken goes behind the others. */
-	assert_int_equal(pending_peers_add(pp, &local, &a[4], true, &p), 0);
+	assert_int_equal(pending_peers_add(pp, &local, &a[4], true, false, &p), 0);
 	p = pending_peers_next_queued(pp);
 	assert_memory_equal(p->peer.bytes, a[1].bytes, 16);
 	p = pending_peers_next_queued(pp);
@@ -108,11 +108,40 @@ static void test_queue_order(void **state)
 	pending_peers_free(pp);
 }
 
+/* Urgent records (private) leave the queue before any other, whatever
+ * the order they came in; each class keeps its own arrival order. */
+static void test_urgent_first(void **state)
+{
+	(void)state;
+	struct pending_peers *pp = pending_peers_new();
+	assert_non_null(pp);
+	struct kernel_addr local = v4(0), a[6];
+	struct pending_peer *p;
+	for (unsigned i = 0; i < 6; i++) {
+		a[i] = v4(10 + i);
+		assert_int_equal(pending_peers_add(pp, &local, &a[i], true, i == 2 || i == 4, &p), 0);
+	}
+	assert_int_equal(pending_peers_queued_class(pp, true), 2);
+	assert_int_equal(pending_peers_queued_class(pp, false), 4);
+	free(pending_peers_take(pp, &a[4]));
+	assert_int_equal(pending_peers_queued_class(pp, true), 1);
+	unsigned order[] = { 2, 0, 1, 3, 5 };
+	for (unsigned i = 0; i < 5; i++) {
+		p = pending_peers_next_queued(pp);
+		assert_non_null(p);
+		assert_memory_equal(p->peer.bytes, a[order[i]].bytes, 4);
+	}
+	assert_null(pending_peers_next_queued(pp));
+	assert_int_equal(pending_peers_queued(pp), 0);
+	pending_peers_free(pp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_many_found),
 		cmocka_unit_test(test_queue_order),
+		cmocka_unit_test(test_urgent_first),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

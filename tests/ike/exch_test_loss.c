@@ -550,58 +550,28 @@ static void test_init_request_size(void **state)
 	assert_true(side_logged(b, "IKE_SA_INIT request larger than 4096 bytes"));
 }
 
-/* B's half-open SAs per source are limited (2): a third request from one
- * source is dropped, counted and logged, another source is still answered,
- * a retransmission of an SA already made is still answered, and once one
- * of the source's SAs ends (timed out, or established) a new one is
- * answered again. COOKIEs off: nothing proves where a request came from,
- * so every half-open SA counts. */
+/* Without COOKIEs nothing proves where a request came from, so B keeps
+ * no per-source limit (it would only let forgeries "from" a peer lock
+ * that peer out): a third request from one source is answered; the
+ * overall half-open limit still holds. */
 static void test_half_open_per_source(void **state)
 {
 	struct exch_world *w = *state;
 	struct exch_side *b = &w->side[EXCH_B];
 	static uint8_t req[2048];
-	struct ike_addr s1 = doc_addr(7), s2 = doc_addr(8);
+	struct ike_addr s1 = doc_addr(7);
 	struct ike_counters c;
 
 	b->econf.half_open_per_source = 2;
+	b->econf.half_open_max = 4;
 	exch_start(w);
 	size_t len = init_template(w, req, sizeof(req));
-	assert_true(init_answered(w, req, len, 1, &s1));
-	exch_advance(w, 10000);
-	assert_true(init_answered(w, req, len, 2, &s1));
-	assert_false(init_answered(w, req, len, 3, &s1));
+	for (uint8_t k = 1; k <= 4; k++)
+		assert_true(init_answered(w, req, len, k, &s1));
+	assert_false(init_answered(w, req, len, 5, &s1));
 	ike_engine_counters(b->e, &c);
-	assert_int_equal(c.dropped_half_open_source, 1);
-	assert_int_equal(c.half_open, 2);
-	assert_true(side_logged(b, "198.51.100.7: message dropped: IKE_SA_INIT: 2 half-open IKE SAs"));
-	init_from(w, req, len, 2, &s1); /* request 2 again: the same answer */
-	ike_engine_counters(b->e, &c);
-	assert_int_equal(c.retransmits, 1);
-	assert_int_equal(c.dropped_half_open_source, 1);
-	assert_true(init_answered(w, req, len, 4, &s2));
-	/* Request 1's SA times out (after 30 s), request 2's not yet. */
-	exch_advance(w, 21000);
-	ike_engine_counters(b->e, &c);
-	assert_int_equal(c.half_open, 2);
-	assert_true(init_answered(w, req, len, 5, &s1));
-	assert_false(init_answered(w, req, len, 6, &s1));
-	ike_engine_counters(b->e, &c);
-	assert_int_equal(c.dropped_half_open_source, 2);
-	/* A's own negotiation plus one request "from" A fill A's share; once
-	 * A's is established, A's address has room again. */
-	assert_int_equal(exch_initiate(w, EXCH_A), 0);
-	exch_queue_deliver(w, 0);
-	assert_true(init_answered(w, req, len, 7, &w->side[EXCH_A].addr));
-	assert_false(init_answered(w, req, len, 8, &w->side[EXCH_A].addr));
-	exch_run(w, 100);
-	exch_advance(w, 2000);
-	assert_int_equal(exch_live_children(&w->side[EXCH_A]), 1);
-	assert_int_equal(exch_live_children(&w->side[EXCH_B]), 1);
-	assert_true(init_answered(w, req, len, 9, &w->side[EXCH_A].addr));
-	ike_engine_counters(b->e, &c);
-	assert_int_equal(c.dropped_half_open_source, 3);
-	assert_int_equal(c.established, 1);
+	assert_int_equal(c.dropped_half_open_source, 0);
+	assert_int_equal(c.half_open, 4);
 	exch_queue_clear(w);
 }
 
