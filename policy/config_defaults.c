@@ -97,7 +97,7 @@ struct policy_config *policy_config_defaults(void)
 	c->cookie_threshold = 32;
 	c->half_open_max = 4096;
 	/* One host that returns COOKIEs must not take every half-open slot. */
-	c->half_open_per_source = 16;
+	c->half_open_per_source = 64;
 	c->initiations_max = 256;
 	c->initiation_queue_max = 16384;
 	c->log_level = POLICY_LOG_INFO;

@@ -27,7 +27,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c->event_buffer, 8 << 20);
 	assert_int_equal(c->cookie_threshold, 32);
 	assert_int_equal(c->half_open_max, 4096);
-	assert_int_equal(c->half_open_per_source, 16);
+	assert_int_equal(c->half_open_per_source, 64);
 	assert_int_equal(c->initiations_max, 256);
 	assert_int_equal(c->initiation_queue_max, 16384);
 	const struct policy_proposal *p = &c->ike_proposals.v[0];
