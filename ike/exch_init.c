@@ -278,6 +278,8 @@ static bool eng_cookie_ok(struct ike_engine *e, const struct ike_msg *m, const s
 	return *proven;
 }
 
+#define ENG_UNPROVEN_GRACE_MS 2000
+
 /* One host that returns COOKIEs must not take every half-open slot: a
  * source with half_open_per_source half-open SAs gets no more. But its SAs
  * made before COOKIEs were demanded may be forgeries "from" it (anyone can
@@ -293,7 +295,13 @@ static bool eng_source_ok(struct ike_engine *e, const struct ike_msg *m, const s
 	 * per source would only let forgeries "from" a peer lock it out. */
 	if (max == 0 || n < max || e->conf.half_open_cookie == 0)
 		return true;
+	/* Only one that has waited: a real initiator's IKE_AUTH follows its
+	 * IKE_SA_INIT within a round trip, while a forgery never moves. A
+	 * young one may be the sender's own negotiation under way (a hub
+	 * starting many at once), which a replacement would kill. */
 	struct ike_sa *forgeable = eng_half_open_unproven(e, from);
+	if (forgeable != NULL && eng_now(e) - forgeable->created_ms < ENG_UNPROVEN_GRACE_MS)
+		forgeable = NULL;
 	if (forgeable != NULL && e->conf.half_open_cookie != 0) {
 		if (!*proven && !eng_cookie_returned(e, m, from, to))
 			return false;

@@ -591,8 +591,10 @@ static void test_half_open_per_source_forged(void **state)
 	size_t len = init_template(w, req, sizeof(req));
 	assert_true(init_answered(w, req, len, 1, &w->side[EXCH_A].addr));
 	assert_true(init_answered(w, req, len, 2, &w->side[EXCH_A].addr));
-	assert_false(init_answered(w, req, len, 3, &w->side[EXCH_A].addr));
 	exch_queue_clear(w); /* the forger is elsewhere: A never sees these */
+	exch_advance(w, 2500); /* forgeries never move: past the grace of a young SA */
+	assert_false(init_answered(w, req, len, 3, &w->side[EXCH_A].addr));
+	exch_queue_clear(w);
 	ike_engine_counters(b->e, &c);
 	assert_int_equal(c.cookies_sent, 1); /* to request 3, not a drop */
 	assert_int_equal(c.dropped_half_open_source, 0);
@@ -662,6 +664,30 @@ static int init_with_cookie(struct exch_world *w, uint8_t *req, size_t len, uint
  * for a COOKIE from the first half-open SA on (threshold 1); the source's
  * first SA came before that (unproven), its second and third return the
  * COOKIE: the third takes the first's place, the fourth is dropped. */
+/* A source at its limit whose unproven SAs are all young (its own
+ * negotiations under way, a hub starting many at once) keeps them: the
+ * request is dropped, not let in by killing one of them. */
+static void test_half_open_per_source_young(void **state)
+{
+	struct exch_world *w = *state;
+	struct exch_side *b = &w->side[EXCH_B];
+	static uint8_t req[2048];
+	struct ike_counters c;
+
+	b->econf.half_open_cookie = 8;
+	b->econf.half_open_per_source = 2;
+	exch_start(w);
+	size_t len = init_template(w, req, sizeof(req));
+	assert_true(init_answered(w, req, len, 1, &w->side[EXCH_A].addr));
+	assert_true(init_answered(w, req, len, 2, &w->side[EXCH_A].addr));
+	assert_false(init_answered(w, req, len, 3, &w->side[EXCH_A].addr));
+	ike_engine_counters(b->e, &c);
+	assert_int_equal(c.cookies_sent, 0);
+	assert_int_equal(c.dropped_half_open_source, 1);
+	assert_int_equal(c.half_open, 2);
+	exch_queue_clear(w);
+}
+
 static void test_half_open_per_source_cookies(void **state)
 {
 	struct exch_world *w = *state;
@@ -677,6 +703,7 @@ static void test_half_open_per_source_cookies(void **state)
 	size_t len = init_template(w, req, sizeof(req));
 	assert_true(init_answered(w, req, len, 1, &w->side[EXCH_A].addr));
 	exch_queue_clear(w);
+	exch_advance(w, 2500); /* request 1 never moved: past the grace of a young SA */
 	for (uint8_t k = 2; k <= 3; k++) {
 		i = init_with_cookie(w, req, len, k);
 		exch_trace_parse(w, i, &m);
@@ -718,6 +745,7 @@ int main(void)
 		T(test_half_open_per_source),
 		T(test_half_open_per_source_forged),
 		T(test_half_open_per_source_cookies),
+		T(test_half_open_per_source_young),
 	};
 #undef T
 
