@@ -381,10 +381,25 @@ static int eng_init_send_response(struct ike_sa *sa)
 }
 
 /* A retransmitted request of an SA we answered: the same answer again. */
-static bool eng_init_duplicate(struct ike_engine *e, const struct ike_msg *m, const struct ike_addr *from)
+static bool eng_init_duplicate(struct ike_engine *e, const uint8_t *buf, size_t len, const struct ike_msg *m,
+			       const struct ike_addr *from)
 {
 	for (struct ike_sa *sa = e->all; sa != NULL; sa = sa->next)
 		if (!sa->initiator && sa->spi_i == m->hdr.spi_i && eng_addr_eq(&sa->peer, from)) {
+			/* The same SPIi, another message: the initiator got a COOKIE
+			 * from us for a copy of its request while another copy made
+			 * this SA, and retried with the COOKIE (RFC 7296 2.6, the
+			 * other payloads unchanged). It signs the retry in IKE_AUTH:
+			 * that is the request of this SA now. */
+			if (sa->state == IKE_STATE_INIT_RECEIVED && sa->init_req != NULL &&
+			    (len != sa->init_req_len || memcmp(buf, sa->init_req, len) != 0)) {
+				uint8_t *copy = eng_dup(buf, len);
+				if (copy != NULL) {
+					free(sa->init_req);
+					sa->init_req = copy;
+					sa->init_req_len = len;
+				}
+			}
 			if (sa->state == IKE_STATE_INIT_RECEIVED && sa->init_resp != NULL) {
 				e->env.send(e->env.ctx, sa->init_resp, sa->init_resp_len, &sa->local, &sa->peer);
 				e->cnt.tx++;
@@ -425,7 +440,7 @@ void eng_init_request(struct ike_engine *e, const uint8_t *buf, size_t len, cons
 		eng_drop(e, from, "IKE_SA_INIT request larger than 4096 bytes (not kept)");
 		return;
 	}
-	if (eng_init_duplicate(e, m, from))
+	if (eng_init_duplicate(e, buf, len, m, from))
 		return;
 	/* The COOKIE first: a flood from spoofed addresses never gets past it,
 	 * so the hard limits below only count initiators that answered. */
