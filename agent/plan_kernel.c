@@ -80,9 +80,7 @@ struct plan_kernel_cookie {
  * selector, under a second by index: docs/benchmarks.md). */
 struct plan_kernel_found {
 	struct plan_kernel_key {
-		uint8_t dir, family, proto, src_plen, dst_plen;
-		uint8_t src[16], dst[16];
-		uint16_t sport, dport;
+		struct kernel_policy_key sel;  /* kernel/'s: direction and selector */
 		uint32_t priority;
 	} key;
 	uint32_t index;
@@ -106,15 +104,7 @@ struct plan_kernel_run {
 static void plan_kernel_key_of(const struct kernel_policy *p, struct plan_kernel_key *k)
 {
 	memset(k, 0, sizeof(*k)); /* padding too: keys are compared with memcmp */
-	k->dir = (uint8_t)p->dir;
-	k->family = p->sel.family;
-	k->proto = p->sel.proto;
-	k->src_plen = p->sel.src_plen;
-	k->dst_plen = p->sel.dst_plen;
-	memcpy(k->src, p->sel.src.bytes, 16);
-	memcpy(k->dst, p->sel.dst.bytes, 16);
-	k->sport = p->sel.sport;
-	k->dport = p->sel.dport;
+	kernel_policy_key(p, &k->sel);
 	k->priority = p->priority;
 }
 
