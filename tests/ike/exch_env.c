@@ -315,6 +315,7 @@ void exch_side_free_engine(struct exch_world *w, int idx)
 		ike_engine_free(s->e);
 	s->e = NULL;
 	memset(s->timers, 0, sizeof(s->timers));
+	s->n_timers = 0;
 }
 
 void exch_world_free(struct exch_world *w)

@@ -90,6 +90,7 @@ struct exch_side {
 	struct exch_key_req key_req;    /* the last one */
 	/* timers and SPIs */
 	struct exch_timer timers[EXCH_TIMERS];
+	unsigned n_timers;              /* slots ever used: scans stop here */
 	uint32_t next_spi;
 	unsigned n_spi;
 	/* events */

@@ -246,12 +246,14 @@ void exch_cb_timer_arm(void *ctx, uint64_t token, uint64_t delay_ms)
 	struct exch_side *s = ctx;
 	struct exch_timer *t = NULL;
 
-	for (unsigned i = 0; i < EXCH_TIMERS && t == NULL; i++)
+	for (unsigned i = 0; i < s->n_timers && t == NULL; i++)
 		if (s->timers[i].armed && s->timers[i].token == token)
 			t = &s->timers[i];
-	for (unsigned i = 0; i < EXCH_TIMERS && t == NULL; i++)
+	for (unsigned i = 0; i < s->n_timers && t == NULL; i++)
 		if (!s->timers[i].armed)
 			t = &s->timers[i];
+	if (t == NULL && s->n_timers < EXCH_TIMERS)
+		t = &s->timers[s->n_timers++];
 	if (t == NULL) {
 		fprintf(stderr, "exch: side %s: timer table full\n", s->name);
 		abort();
@@ -266,7 +268,7 @@ void exch_cb_timer_cancel(void *ctx, uint64_t token)
 {
 	struct exch_side *s = ctx;
 
-	for (unsigned i = 0; i < EXCH_TIMERS; i++)
+	for (unsigned i = 0; i < s->n_timers; i++)
 		if (s->timers[i].armed && s->timers[i].token == token)
 			s->timers[i].armed = false;
 }
@@ -278,7 +280,7 @@ static struct exch_timer *exch_next_timer(struct exch_world *w, uint64_t until, 
 	struct exch_timer *best = NULL;
 
 	for (int s = 0; s < 2; s++)
-		for (unsigned i = 0; i < EXCH_TIMERS; i++) {
+		for (unsigned i = 0; i < w->side[s].n_timers; i++) {
 			struct exch_timer *t = &w->side[s].timers[i];
 			if (!t->armed || t->deadline > until || w->side[s].e == NULL)
 				continue;
