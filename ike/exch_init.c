@@ -251,15 +251,22 @@ static void eng_cookie(struct ike_engine *e, const struct ike_msg *m, const stru
 		memset(out, 0, ENG_COOKIE_LEN);
 }
 
+/* Whether the request carries the COOKIE we would give `from`. */
+static bool eng_cookie_valid(struct ike_engine *e, const struct ike_msg *m, const struct ike_addr *from,
+			     uint8_t want[ENG_COOKIE_LEN])
+{
+	eng_cookie(e, m, from, want);
+	const struct ike_notify *c = eng_msg_notify(m, IKE_N_COOKIE);
+	return c != NULL && c->data.len == ENG_COOKIE_LEN && NSS_SecureMemcmp(c->data.ptr, want, ENG_COOKIE_LEN) == 0;
+}
+
 /* Whether the request returns our COOKIE: then its sender receives at
  * `from`. If not, the COOKIE goes out (no state kept) and false. */
 static bool eng_cookie_returned(struct ike_engine *e, const struct ike_msg *m, const struct ike_addr *from,
 				const struct ike_addr *to)
 {
 	uint8_t want[ENG_COOKIE_LEN];
-	eng_cookie(e, m, from, want);
-	const struct ike_notify *c = eng_msg_notify(m, IKE_N_COOKIE);
-	if (c != NULL && c->data.len == ENG_COOKIE_LEN && NSS_SecureMemcmp(c->data.ptr, want, ENG_COOKIE_LEN) == 0)
+	if (eng_cookie_valid(e, m, from, want))
 		return true;
 	eng_send_bare_notify(e, &m->hdr, IKE_N_COOKIE, want, sizeof(want), to, from);
 	e->cnt.cookies_sent++;
@@ -390,9 +397,12 @@ static bool eng_init_duplicate(struct ike_engine *e, const uint8_t *buf, size_t 
 			 * from us for a copy of its request while another copy made
 			 * this SA, and retried with the COOKIE (RFC 7296 2.6, the
 			 * other payloads unchanged). It signs the retry in IKE_AUTH:
-			 * that is the request of this SA now. */
+			 * that is the request of this SA now. Only a valid COOKIE
+			 * proves the retry comes from where the SA's peer receives. */
+			uint8_t want[ENG_COOKIE_LEN];
 			if (sa->state == IKE_STATE_INIT_RECEIVED && sa->init_req != NULL &&
-			    (len != sa->init_req_len || memcmp(buf, sa->init_req, len) != 0)) {
+			    (len != sa->init_req_len || memcmp(buf, sa->init_req, len) != 0) &&
+			    eng_cookie_valid(e, m, from, want)) {
 				uint8_t *copy = eng_dup(buf, len);
 				if (copy != NULL) {
 					free(sa->init_req);

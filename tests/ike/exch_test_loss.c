@@ -718,6 +718,72 @@ static void test_half_open_per_source_cookies(void **state)
 	assert_int_equal(exch_sa_count(w, EXCH_B), 2);
 }
 
+/* A retransmission and a COOKIE cross: B answered A's first request with
+ * a COOKIE (a forged half-open SA had turned COOKIEs on), then made an SA
+ * from A's retransmitted copy once the forgery was gone. A retries with
+ * the COOKIE, B resends the answer of its SA, and A signs the retry in
+ * IKE_AUTH: B must take the retry as its SA's request or A's AUTH fails. */
+static void test_cookie_crosses_retransmission(void **state)
+{
+	struct exch_world *w = *state;
+	static uint8_t req[2048], forged[2048], cookie_answer[256];
+	struct ike_addr s1 = doc_addr(9);
+	struct ike_counters c;
+	size_t len, clen;
+
+	w->side[EXCH_B].econf.half_open_cookie = 1;
+	exch_start(w);
+	assert_int_equal(exch_initiate(w, EXCH_A), 0);
+	assert_int_equal(w->n_queue, 1);
+	len = w->queue[0].len;
+	assert_true(len <= sizeof(req));
+	memcpy(req, w->queue[0].buf, len);
+	memcpy(forged, req, len);
+	exch_queue_clear(w);
+	init_from(w, forged, len, 0x77, &s1);   /* the forged half-open SA */
+	exch_queue_clear(w);
+	ike_input(w->side[EXCH_B].e, req, len, &w->side[EXCH_A].addr, &w->side[EXCH_B].addr);
+	assert_int_equal(w->n_queue, 1);        /* B: "come back with this COOKIE" */
+	clen = w->queue[0].len;
+	assert_true(clen <= sizeof(cookie_answer));
+	memcpy(cookie_answer, w->queue[0].buf, clen);
+	exch_queue_clear(w);
+	assert_int_equal(ike_delete_peer(w->side[EXCH_B].e, &s1), 1);
+	ike_input(w->side[EXCH_B].e, req, len, &w->side[EXCH_A].addr, &w->side[EXCH_B].addr);
+	assert_int_equal(exch_sa_count(w, EXCH_B), 1);  /* the retransmission made the SA */
+	exch_queue_clear(w);                    /* its answer is lost */
+	exch_inject(w, EXCH_A, cookie_answer, clen);
+	exch_advance(w, 3000);
+	exch_assert_established(w, EXCH_A);
+	assert_int_equal(w->side[EXCH_B].n_up, 1);
+	ike_engine_counters(w->side[EXCH_B].e, &c);
+	assert_int_equal(c.cookies_sent, 1);
+}
+
+/* Only a retry that returns our COOKIE replaces a half-open SA's request:
+ * another message with A's SPIi and a made-up COOKIE, "from" A, changes
+ * nothing, and A's IKE_AUTH over its real request succeeds. */
+static void test_forged_retry_not_adopted(void **state)
+{
+	struct exch_world *w = *state;
+	static uint8_t req[2048], forged[2048 + 40];
+	const uint8_t made_up[32] = { 0 };
+	size_t len, flen;
+
+	exch_start(w);
+	assert_int_equal(exch_initiate(w, EXCH_A), 0);
+	assert_int_equal(w->n_queue, 1);
+	len = w->queue[0].len;
+	assert_true(len <= sizeof(req));
+	memcpy(req, w->queue[0].buf, len);
+	exch_queue_deliver(w, 0);               /* B makes its SA and answers */
+	assert_int_equal(exch_sa_count(w, EXCH_B), 1);
+	flen = with_cookie(req, len, made_up, forged, sizeof(forged));
+	ike_input(w->side[EXCH_B].e, forged, flen, &w->side[EXCH_A].addr, &w->side[EXCH_B].addr);
+	exch_advance(w, 3000);
+	exch_assert_established(w, EXCH_A);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, exch_setup, exch_teardown)
@@ -741,6 +807,8 @@ int main(void)
 		T(test_simultaneous_b_first),
 		T(test_initiate_twice),
 		T(test_cookie),
+		T(test_cookie_crosses_retransmission),
+		T(test_forged_retry_not_adopted),
 		T(test_init_request_size),
 		T(test_half_open_per_source),
 		T(test_half_open_per_source_forged),
