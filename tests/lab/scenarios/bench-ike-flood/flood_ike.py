@@ -1,0 +1,1 @@
+../ike-flood/flood_ike.py
