@@ -241,7 +241,12 @@ static void eng_cookie(struct ike_engine *e, const struct ike_msg *m, const stru
 	size_t n = 0;
 	memcpy(in, e->cookie_secret, 32);
 	n = 32;
-	memcpy(in + n, m->nonce.data.ptr, m->nonce.data.len);
+	if (m->nonce.data.len > IKE_NONCE_MAX) { /* not checked yet on the duplicate path */
+		memset(out, 0, ENG_COOKIE_LEN);
+		return;
+	}
+	if (m->nonce.data.len > 0)
+		memcpy(in + n, m->nonce.data.ptr, m->nonce.data.len);
 	n += m->nonce.data.len;
 	memcpy(in + n, from->ip, eng_addr_len(from));
 	n += eng_addr_len(from);
@@ -257,7 +262,8 @@ static bool eng_cookie_valid(struct ike_engine *e, const struct ike_msg *m, cons
 {
 	eng_cookie(e, m, from, want);
 	const struct ike_notify *c = eng_msg_notify(m, IKE_N_COOKIE);
-	return c != NULL && c->data.len == ENG_COOKIE_LEN && NSS_SecureMemcmp(c->data.ptr, want, ENG_COOKIE_LEN) == 0;
+	bool nonce_ok = m->nonce.data.len >= 16 && m->nonce.data.len <= IKE_NONCE_MAX;
+	return nonce_ok && c != NULL && c->data.len == ENG_COOKIE_LEN && NSS_SecureMemcmp(c->data.ptr, want, ENG_COOKIE_LEN) == 0;
 }
 
 /* Whether the request returns our COOKIE: then its sender receives at
