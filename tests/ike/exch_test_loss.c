@@ -718,6 +718,17 @@ static void test_half_open_per_source_cookies(void **state)
 	assert_int_equal(exch_sa_count(w, EXCH_B), 2);
 }
 
+/* A initiates to B: a copy of its IKE_SA_INIT request (still queued). */
+static size_t first_request(struct exch_world *w, uint8_t *buf, size_t cap)
+{
+	assert_int_equal(exch_initiate(w, EXCH_A), 0);
+	assert_int_equal(w->n_queue, 1);
+	size_t len = w->queue[0].len;
+	assert_true(len <= cap);
+	memcpy(buf, w->queue[0].buf, len);
+	return len;
+}
+
 /* A retransmission and a COOKIE cross: B answered A's first request with
  * a COOKIE (a forged half-open SA had turned COOKIEs on), then made an SA
  * from A's retransmitted copy once the forgery was gone. A retries with
@@ -733,11 +744,7 @@ static void test_cookie_crosses_retransmission(void **state)
 
 	w->side[EXCH_B].econf.half_open_cookie = 1;
 	exch_start(w);
-	assert_int_equal(exch_initiate(w, EXCH_A), 0);
-	assert_int_equal(w->n_queue, 1);
-	len = w->queue[0].len;
-	assert_true(len <= sizeof(req));
-	memcpy(req, w->queue[0].buf, len);
+	len = first_request(w, req, sizeof(req));
 	memcpy(forged, req, len);
 	exch_queue_clear(w);
 	init_from(w, forged, len, 0x77, &s1);   /* the forged half-open SA */
@@ -771,11 +778,7 @@ static void test_forged_retry_not_adopted(void **state)
 	size_t len, flen;
 
 	exch_start(w);
-	assert_int_equal(exch_initiate(w, EXCH_A), 0);
-	assert_int_equal(w->n_queue, 1);
-	len = w->queue[0].len;
-	assert_true(len <= sizeof(req));
-	memcpy(req, w->queue[0].buf, len);
+	len = first_request(w, req, sizeof(req));
 	exch_queue_deliver(w, 0);               /* B makes its SA and answers */
 	assert_int_equal(exch_sa_count(w, EXCH_B), 1);
 	flen = with_cookie(req, len, made_up, forged, sizeof(forged));
