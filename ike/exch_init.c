@@ -233,37 +233,39 @@ out:
 	return r;
 }
 
-/* COOKIE = SHA-256(secret | Ni | IPi | SPIi) (RFC 7296 2.6). */
-static void eng_cookie(struct ike_engine *e, const struct ike_msg *m, const struct ike_addr *from,
+/* COOKIE = SHA-256(secret | Ni | IPi | SPIi) (RFC 7296 2.6) into out.
+ * False, and no COOKIE, when the request has no usable nonce (a request
+ * seen before its checks, on the duplicate path) or hashing failed. */
+static bool eng_cookie(struct ike_engine *e, const struct ike_msg *m, const struct ike_addr *from,
 		       uint8_t out[ENG_COOKIE_LEN])
 {
 	uint8_t in[32 + IKE_NONCE_MAX + 16 + 8];
 	size_t n = 0;
+	if (m->nonce.data.ptr == NULL || m->nonce.data.len < IKE_NONCE_MIN || m->nonce.data.len > IKE_NONCE_MAX)
+		return false;
 	memcpy(in, e->cookie_secret, 32);
 	n = 32;
-	if (m->nonce.data.len > IKE_NONCE_MAX) { /* not checked yet on the duplicate path */
-		memset(out, 0, ENG_COOKIE_LEN);
-		return;
-	}
-	if (m->nonce.data.len > 0)
-		memcpy(in + n, m->nonce.data.ptr, m->nonce.data.len);
+	memcpy(in + n, m->nonce.data.ptr, m->nonce.data.len);
 	n += m->nonce.data.len;
 	memcpy(in + n, from->ip, eng_addr_len(from));
 	n += eng_addr_len(from);
 	eng_spi_bytes(m->hdr.spi_i, in + n);
 	n += 8;
-	if (PK11_HashBuf(SEC_OID_SHA256, out, in, (PRInt32)n) != SECSuccess)
-		memset(out, 0, ENG_COOKIE_LEN);
+	return PK11_HashBuf(SEC_OID_SHA256, out, in, (PRInt32)n) == SECSuccess;
+}
+
+/* Whether the request's COOKIE notify is want. */
+static bool eng_cookie_matches(const struct ike_msg *m, const uint8_t want[ENG_COOKIE_LEN])
+{
+	const struct ike_notify *c = eng_msg_notify(m, IKE_N_COOKIE);
+	return c != NULL && c->data.len == ENG_COOKIE_LEN && NSS_SecureMemcmp(c->data.ptr, want, ENG_COOKIE_LEN) == 0;
 }
 
 /* Whether the request carries the COOKIE we would give `from`. */
-static bool eng_cookie_valid(struct ike_engine *e, const struct ike_msg *m, const struct ike_addr *from,
-			     uint8_t want[ENG_COOKIE_LEN])
+static bool eng_cookie_valid(struct ike_engine *e, const struct ike_msg *m, const struct ike_addr *from)
 {
-	eng_cookie(e, m, from, want);
-	const struct ike_notify *c = eng_msg_notify(m, IKE_N_COOKIE);
-	bool nonce_ok = m->nonce.data.len >= 16 && m->nonce.data.len <= IKE_NONCE_MAX;
-	return nonce_ok && c != NULL && c->data.len == ENG_COOKIE_LEN && NSS_SecureMemcmp(c->data.ptr, want, ENG_COOKIE_LEN) == 0;
+	uint8_t want[ENG_COOKIE_LEN];
+	return eng_cookie(e, m, from, want) && eng_cookie_matches(m, want);
 }
 
 /* Whether the request returns our COOKIE: then its sender receives at
@@ -272,7 +274,9 @@ static bool eng_cookie_returned(struct ike_engine *e, const struct ike_msg *m, c
 				const struct ike_addr *to)
 {
 	uint8_t want[ENG_COOKIE_LEN];
-	if (eng_cookie_valid(e, m, from, want))
+	if (!eng_cookie(e, m, from, want))
+		return false;
+	if (eng_cookie_matches(m, want))
 		return true;
 	eng_send_bare_notify(e, &m->hdr, IKE_N_COOKIE, want, sizeof(want), to, from);
 	e->cnt.cookies_sent++;
@@ -405,10 +409,9 @@ static bool eng_init_duplicate(struct ike_engine *e, const uint8_t *buf, size_t 
 			 * other payloads unchanged). It signs the retry in IKE_AUTH:
 			 * that is the request of this SA now. Only a valid COOKIE
 			 * proves the retry comes from where the SA's peer receives. */
-			uint8_t want[ENG_COOKIE_LEN];
 			if (sa->state == IKE_STATE_INIT_RECEIVED && sa->init_req != NULL &&
 			    (len != sa->init_req_len || memcmp(buf, sa->init_req, len) != 0) &&
-			    eng_cookie_valid(e, m, from, want)) {
+			    eng_cookie_valid(e, m, from)) {
 				uint8_t *copy = eng_dup(buf, len);
 				if (copy != NULL) {
 					free(sa->init_req);
