@@ -104,6 +104,16 @@ static int ike_socket_bind(int fd, const char *address, int family, uint16_t por
 	return 0;
 }
 
+/* Keeps the address and port the socket is bound to: every datagram's
+ * "to" starts from it. */
+static int ike_socket_bound(struct ike_socket *s, char *why, size_t whylen)
+{
+	socklen_t len = sizeof(s->bound);
+	if (getsockname(s->fd, (struct sockaddr *)&s->bound, &len) != 0)
+		return ike_socket_fail(why, whylen, "cannot read the bound address", errno);
+	return 0;
+}
+
 /* Reports every queued error (ICMP unreachable for something we sent);
  * returns how many were taken off the queue. */
 static int ike_socket_errors(struct ike_socket *s)
@@ -260,11 +270,9 @@ int ike_socket_open(uv_loop_t *loop, const char *address, int family, uint16_t p
 		free(s);
 		return -1;
 	}
-	socklen_t blen = sizeof(s->bound);
 	if (ike_socket_options(s->fd, family, natt, why, whylen) != 0 ||
 	    ike_socket_bind(s->fd, address, family, port, why, whylen) != 0 ||
-	    (getsockname(s->fd, (struct sockaddr *)&s->bound, &blen) != 0 &&
-	     ike_socket_fail(why, whylen, "cannot read the bound address", errno) != 0)) {
+	    ike_socket_bound(s, why, whylen) != 0) {
 		close(s->fd);
 		free(s);
 		return -1;
